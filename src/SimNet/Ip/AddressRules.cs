@@ -1,0 +1,53 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace SimNet.Ip;
+
+/// <summary>Classification of destination addresses, the way the IP layer sees them.</summary>
+internal static class AddressRules
+{
+    public static bool IsLimitedBroadcast(IPAddress a) => a.AddressFamily == AddressFamily.InterNetwork && a.Equals(IPAddress.Broadcast);
+
+    public static bool IsMulticast(IPAddress a)
+    {
+        if (a.AddressFamily == AddressFamily.InterNetwork)
+        {
+            Span<byte> b = stackalloc byte[4];
+            a.TryWriteBytes(b, out _);
+            return b[0] >= 224 && b[0] <= 239;
+        }
+
+        return a.AddressFamily == AddressFamily.InterNetworkV6 && a.IsIPv6Multicast;
+    }
+
+    /// <summary>Groups that routers never forward: 224.0.0.0/24 and IPv6 scopes below site-local.</summary>
+    public static bool IsLinkLocalMulticast(IPAddress a)
+    {
+        Span<byte> b = stackalloc byte[16];
+        a.TryWriteBytes(b, out _);
+        if (a.AddressFamily == AddressFamily.InterNetwork)
+        {
+            return b[0] == 224 && b[1] == 0 && b[2] == 0;
+        }
+
+        return (b[1] & 0x0F) <= 2;
+    }
+
+    public static bool IsLoopback(IPAddress a) => IPAddress.IsLoopback(a);
+
+    public static bool IsAny(IPAddress a) => a.Equals(IPAddress.Any) || a.Equals(IPAddress.IPv6Any);
+
+    /// <summary>The IPv4 address an IPv4-mapped IPv6 address stands for, or the address itself.</summary>
+    public static IPAddress Unmap(IPAddress a) => a.IsIPv4MappedToIPv6 ? a.MapToIPv4() : a;
+
+    /// <summary>The directed broadcast address of <paramref name="network"/> (IPv4 only).</summary>
+    public static IPAddress DirectedBroadcast(IPNetwork network)
+    {
+        Span<byte> b = stackalloc byte[4];
+        network.BaseAddress.TryWriteBytes(b, out _);
+        uint value = (uint)(b[0] << 24 | b[1] << 16 | b[2] << 8 | b[3]);
+        uint hostMask = network.PrefixLength >= 32 ? 0u : uint.MaxValue >> network.PrefixLength;
+        value |= hostMask;
+        return new IPAddress(new[] { (byte)(value >> 24), (byte)(value >> 16), (byte)(value >> 8), (byte)value });
+    }
+}

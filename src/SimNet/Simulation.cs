@@ -1,0 +1,490 @@
+using SimNet.Ip;
+using SimNet.Kernel;
+using SimNet.Time;
+using SimNet.Topology;
+using SimNet.Tracing;
+
+namespace SimNet;
+
+/// <summary>
+/// A whole network in memory: hosts, adapters, segments and routers, one virtual clock, one
+/// seeded random source, one agenda of events, and the trace of everything that happened.
+/// </summary>
+/// <remarks>
+/// <para>One logical thread owns the world. Drive it by hand with <see cref="RunUntilIdle"/>,
+/// <see cref="RunFor"/> and <see cref="Step"/>, or run async code with <see cref="Run(Func{Task})"/>,
+/// which jumps the clock whenever nothing is ready and reports a deadlock instead of hanging.</para>
+/// <para>Same seed and same code give the same trace, byte for byte, in any process. Calls from
+/// other threads are safe (a lock guards the world) but their interleaving is not deterministic.</para>
+/// </remarks>
+public sealed class Simulation
+{
+    private readonly EventQueue events = new();
+    private readonly List<Host> hosts = new();
+    private readonly List<Segment> segments = new();
+    private readonly List<(object Key, Func<string> Describe)> waits = new();
+    private Thread? driver;
+    private int externalWaiters;
+    private SimulationSynchronizationContext? context;
+
+    /// <summary>Creates an empty simulation whose every random choice follows from <paramref name="seed"/>.</summary>
+    public Simulation(long seed)
+    {
+        Seed = seed;
+        Random = new SimRandom(unchecked((ulong)seed));
+        Clock = new VirtualClock(this, VirtualClock.Epoch);
+        Trace = new Trace();
+    }
+
+    /// <summary>The seed every random choice of this simulation follows from.</summary>
+    public long Seed { get; }
+
+    /// <summary>The virtual clock; pass it wherever code takes a <see cref="TimeProvider"/>.</summary>
+    public VirtualClock Clock { get; }
+
+    /// <summary>The seeded random source (loss draws, ephemeral ports, jitter, SRV weights).</summary>
+    public SimRandom Random { get; }
+
+    /// <summary>Every send, copy, forward, delivery and drop, with a stable hash.</summary>
+    public Trace Trace { get; }
+
+    /// <summary>The hosts, in the order they were added.</summary>
+    public IReadOnlyList<Host> Hosts => hosts;
+
+    /// <summary>The segments, in the order they were added.</summary>
+    public IReadOnlyList<Segment> Segments => segments;
+
+    /// <summary>The lock that guards the whole world.</summary>
+    internal object Gate { get; } = new();
+
+    internal PacketPool Packets { get; } = new();
+
+    internal bool IsDriverThread => driver == Thread.CurrentThread;
+
+    /// <summary>Adds a segment: one broadcast domain, like a switch.</summary>
+    public Segment AddSegment(string name)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        lock (Gate)
+        {
+            if (segments.Exists(s => s.Name == name))
+            {
+                throw new ArgumentException($"A segment named '{name}' already exists.", nameof(name));
+            }
+
+            var segment = new Segment(this, name, segments.Count);
+            segments.Add(segment);
+            return segment;
+        }
+    }
+
+    /// <summary>Adds a host (an end system that does not forward).</summary>
+    public Host AddHost(string name) => AddHost(name, forwards: false);
+
+    /// <summary>Adds a router: a host that forwards packets between its adapters by longest prefix, decrementing TTL.</summary>
+    public Host AddRouter(string name) => AddHost(name, forwards: true);
+
+    private Host AddHost(string name, bool forwards)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        lock (Gate)
+        {
+            if (hosts.Exists(h => string.Equals(h.Name, name, StringComparison.OrdinalIgnoreCase)))
+            {
+                throw new ArgumentException($"A host named '{name}' already exists.", nameof(name));
+            }
+
+            var host = new Host(this, name, hosts.Count, forwards);
+            hosts.Add(host);
+            return host;
+        }
+    }
+
+    /// <summary>Finds a host by name (case-insensitive, as host names are).</summary>
+    public Host? FindHost(string name) => hosts.Find(h => string.Equals(h.Name, name, StringComparison.OrdinalIgnoreCase));
+
+    // ---------------------------------------------------------------- driving
+
+    /// <summary>Runs ready work and due events until there is nothing left to do. A periodic timer keeps a simulation busy forever: use <see cref="RunFor"/> then.</summary>
+    public void RunUntilIdle()
+    {
+        EnterDriver(out bool entered);
+        try
+        {
+            while (PumpOnce(long.MaxValue))
+            {
+            }
+        }
+        finally
+        {
+            ExitDriver(entered);
+        }
+    }
+
+    /// <summary>Runs everything due within <paramref name="duration"/> of virtual time, then sets the clock to its end.</summary>
+    public void RunFor(TimeSpan duration)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(duration, TimeSpan.Zero);
+        RunUntilTicks(Clock.NowTicks + duration.Ticks);
+    }
+
+    /// <summary>Runs one piece of ready work or the next event. Returns false when there was nothing to run.</summary>
+    public bool Step()
+    {
+        EnterDriver(out bool entered);
+        try
+        {
+            return PumpOnce(long.MaxValue);
+        }
+        finally
+        {
+            ExitDriver(entered);
+        }
+    }
+
+    internal void RunUntilTicks(long target)
+    {
+        EnterDriver(out bool entered);
+        try
+        {
+            while (PumpOnce(target))
+            {
+            }
+
+            lock (Gate)
+            {
+                if (Clock.NowTicks < target)
+                {
+                    Clock.NowTicks = target;
+                }
+            }
+        }
+        finally
+        {
+            ExitDriver(entered);
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="entry"/> on a single-threaded synchronization context and drives the
+    /// simulation until its task ends, jumping the clock whenever nothing is ready.
+    /// </summary>
+    /// <exception cref="SimulationDeadlockException">The task waits for something nothing scheduled can bring.</exception>
+    public void Run(Func<Task> entry) => Run(null, entry);
+
+    /// <summary>Like <see cref="Run(Func{Task})"/>, returning the task's result.</summary>
+    public T Run<T>(Func<Task<T>> entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        T result = default!;
+        Run(null, async () => result = await entry().ConfigureAwait(true));
+        return result;
+    }
+
+    /// <summary>Runs <paramref name="entry"/> as code of <paramref name="host"/> (see <see cref="Host.Current"/>).</summary>
+    public void Run(Host? host, Func<Task> entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        if (context is not null)
+        {
+            throw new InvalidOperationException("Run is already active on this simulation; await the work instead of nesting Run.");
+        }
+
+        SynchronizationContext? previous = SynchronizationContext.Current;
+        Host? previousHost = Host.Current;
+        var ctx = new SimulationSynchronizationContext(this);
+        EnterDriver(out bool entered);
+        context = ctx;
+        Task task;
+        try
+        {
+            SynchronizationContext.SetSynchronizationContext(ctx);
+            Host.SetCurrent(host ?? previousHost);
+            task = entry() ?? throw new InvalidOperationException("The entry function returned a null task.");
+            while (!task.IsCompleted)
+            {
+                if (!PumpOnce(long.MaxValue))
+                {
+                    if (task.IsCompleted)
+                    {
+                        break;
+                    }
+
+                    throw new SimulationDeadlockException(DescribeWaits());
+                }
+            }
+        }
+        finally
+        {
+            Host.SetCurrent(previousHost);
+            SynchronizationContext.SetSynchronizationContext(previous);
+            context = null;
+            ExitDriver(entered);
+        }
+
+        task.GetAwaiter().GetResult();
+    }
+
+    /// <summary>
+    /// Blocks the caller until <paramref name="condition"/> holds or virtual time reaches
+    /// <paramref name="deadlineTicks"/>. On a thread that may drive, the wait drives the simulation;
+    /// on another thread while someone else drives, it sleeps on the lock until woken.
+    /// Returns false on timeout; throws <see cref="SimulationDeadlockException"/> when nothing could end it.
+    /// </summary>
+    internal bool WaitUntil<TState>(Func<TState, bool> condition, TState state, long deadlineTicks, string what)
+    {
+        lock (Gate)
+        {
+            if (condition(state))
+            {
+                return true;
+            }
+
+            if (driver is not null && driver != Thread.CurrentThread)
+            {
+                externalWaiters++;
+                try
+                {
+                    while (!condition(state))
+                    {
+                        if (Clock.NowTicks >= deadlineTicks)
+                        {
+                            return false;
+                        }
+
+                        if (driver is null)
+                        {
+                            break; // the driver left: this thread drives from here
+                        }
+
+                        Monitor.Wait(Gate);
+                    }
+
+                    if (condition(state))
+                    {
+                        return true;
+                    }
+                }
+                finally
+                {
+                    externalWaiters--;
+                }
+            }
+        }
+
+        EnterDriver(out bool entered);
+        try
+        {
+            while (true)
+            {
+                lock (Gate)
+                {
+                    if (condition(state))
+                    {
+                        return true;
+                    }
+
+                    if (Clock.NowTicks >= deadlineTicks)
+                    {
+                        return false;
+                    }
+                }
+
+                if (PumpOnce(deadlineTicks))
+                {
+                    continue;
+                }
+
+                lock (Gate)
+                {
+                    if (condition(state))
+                    {
+                        return true;
+                    }
+
+                    if (deadlineTicks != long.MaxValue)
+                    {
+                        Clock.NowTicks = Math.Max(Clock.NowTicks, deadlineTicks);
+                        return false;
+                    }
+
+                    throw new SimulationDeadlockException(what + (waits.Count > 0 ? "; also " + DescribeWaits() : string.Empty));
+                }
+            }
+        }
+        finally
+        {
+            ExitDriver(entered);
+        }
+    }
+
+    private void EnterDriver(out bool entered)
+    {
+        lock (Gate)
+        {
+            if (driver == Thread.CurrentThread)
+            {
+                entered = false;
+                return;
+            }
+
+            while (driver is not null)
+            {
+                externalWaiters++;
+                Monitor.Wait(Gate);
+                externalWaiters--;
+            }
+
+            driver = Thread.CurrentThread;
+            entered = true;
+        }
+    }
+
+    private void ExitDriver(bool entered)
+    {
+        if (!entered)
+        {
+            return;
+        }
+
+        lock (Gate)
+        {
+            driver = null;
+            if (externalWaiters > 0)
+            {
+                Monitor.PulseAll(Gate);
+            }
+        }
+    }
+
+    /// <summary>Runs one ready callback, else the next event due at or before <paramref name="limitTicks"/>.</summary>
+    private bool PumpOnce(long limitTicks)
+    {
+        SimulationSynchronizationContext? ctx = context;
+        if (ctx is not null && ctx.TryRunOne())
+        {
+            return true;
+        }
+
+        lock (Gate)
+        {
+            if (!events.TryPeekDue(out long due) || due > limitTicks)
+            {
+                return false;
+            }
+
+            events.TryDequeue(out EventQueue.Entry entry, out due);
+            if (due > Clock.NowTicks)
+            {
+                Clock.NowTicks = due;
+            }
+
+            entry.Handler.OnEvent(entry.State, entry.Tag);
+            if (externalWaiters > 0)
+            {
+                Monitor.PulseAll(Gate);
+            }
+
+            return true;
+        }
+    }
+
+    internal void WakeDriver()
+    {
+        lock (Gate)
+        {
+            if (externalWaiters > 0)
+            {
+                Monitor.PulseAll(Gate);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- scheduling
+
+    internal void Schedule(long delayTicks, IEventHandler handler, object? state, long tag) =>
+        events.Schedule(Clock.NowTicks + delayTicks, handler, state, tag);
+
+    internal void ScheduleOrdered(long dueTicks, long sequence, IEventHandler handler, object? state, long tag) =>
+        events.ScheduleWithSequence(dueTicks, sequence, handler, state, tag);
+
+    internal long NextCreationOrder() => events.NextSequence();
+
+    internal void ScheduleDelivery(long delayTicks, NetworkAdapter to, Packet packet) =>
+        events.Schedule(Clock.NowTicks + delayTicks, to, packet, 0);
+
+    /// <summary>Schedules <paramref name="action"/> after <paramref name="delay"/> of virtual time, on the simulation's thread.</summary>
+    public void Schedule(TimeSpan delay, Action action)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        ArgumentOutOfRangeException.ThrowIfLessThan(delay, TimeSpan.Zero);
+        lock (Gate)
+        {
+            events.Schedule(Clock.NowTicks + delay.Ticks, ActionHandler.Instance, action, 0);
+        }
+    }
+
+    private sealed class ActionHandler : IEventHandler
+    {
+        public static readonly ActionHandler Instance = new();
+
+        public void OnEvent(object? state, long tag) => ((Action)state!)();
+    }
+
+    // ---------------------------------------------------------------- waits, for deadlock reports
+
+    internal void AddWait(object key, Func<string> describe)
+    {
+        lock (Gate)
+        {
+            waits.Add((key, describe));
+        }
+    }
+
+    internal void RemoveWait(object key)
+    {
+        lock (Gate)
+        {
+            int i = waits.FindIndex(w => ReferenceEquals(w.Key, key));
+            if (i >= 0)
+            {
+                waits.RemoveAt(i);
+            }
+        }
+    }
+
+    private string DescribeWaits()
+    {
+        lock (Gate)
+        {
+            return waits.Count == 0
+                ? "the entry task, on something outside the simulation (a real Task.Delay or I/O? use the simulation's Clock and sockets)"
+                : string.Join("; ", waits.ConvertAll(w => w.Describe()));
+        }
+    }
+
+    // ---------------------------------------------------------------- trace helpers
+
+    internal void Record(TraceKind kind, Packet p, Host host, NetworkAdapter? adapter, long parent = 0, DropReason reason = DropReason.None, int receivers = 0) =>
+        Trace.Record(
+            new TraceEvent(Clock.Elapsed, kind, p.Id, parent, reason, p.Protocol, host.Name, adapter?.Name, p.Source, p.SourcePort, p.Destination, p.DestinationPort, p.Length, receivers),
+            host.Index);
+
+    /// <summary>Terminal: records why and recycles the packet.</summary>
+    internal void Drop(Packet p, Host host, NetworkAdapter? adapter, DropReason reason)
+    {
+        Record(TraceKind.Drop, p, host, adapter, reason: reason);
+        Packets.Return(p);
+    }
+
+    /// <summary>Terminal: records that the packet reached <paramref name="receivers"/> endpoints; ownership has moved to them.</summary>
+    internal void Deliver(Packet p, Host host, int receivers) =>
+        Record(TraceKind.Deliver, p, host, p.ArrivedOn, receivers: receivers);
+
+    internal Packet CopyPacket(Packet p, Host host, NetworkAdapter? adapter)
+    {
+        Packet copy = Packets.Clone(p);
+        Record(TraceKind.Copy, copy, host, adapter, parent: p.Id);
+        return copy;
+    }
+}

@@ -1,0 +1,68 @@
+using System.Net;
+using System.Net.Sockets;
+using SimNet.Ip;
+
+namespace SimNet.Topology;
+
+/// <summary>An address assigned to an adapter, with its prefix: <c>10.0.0.1/24</c>.</summary>
+public sealed class AdapterAddress
+{
+    internal AdapterAddress(IPAddress address, int prefixLength)
+    {
+        Address = address;
+        PrefixLength = prefixLength;
+        Network = new IPNetwork(MaskTo(address, prefixLength), prefixLength);
+        Broadcast = address.AddressFamily == AddressFamily.InterNetwork && prefixLength < 31
+            ? AddressRules.DirectedBroadcast(Network)
+            : null;
+    }
+
+    /// <summary>The address.</summary>
+    public IPAddress Address { get; }
+
+    /// <summary>The prefix length (0 to 32 for IPv4, 0 to 128 for IPv6).</summary>
+    public int PrefixLength { get; }
+
+    /// <summary>The network the address belongs to.</summary>
+    public IPNetwork Network { get; }
+
+    /// <summary>The subnet-directed broadcast address (IPv4 with a prefix shorter than /31), or null.</summary>
+    public IPAddress? Broadcast { get; }
+
+    /// <summary>Parses <c>address/prefix</c>; a bare address gets /32 or /128.</summary>
+    /// <exception cref="FormatException">The text is not an address with an optional valid prefix.</exception>
+    public static (IPAddress Address, int PrefixLength) Parse(string cidr)
+    {
+        ArgumentNullException.ThrowIfNull(cidr);
+        int slash = cidr.IndexOf('/');
+        string addressText = slash < 0 ? cidr : cidr[..slash];
+        if (!IPAddress.TryParse(addressText, out IPAddress? address))
+        {
+            throw new FormatException($"'{cidr}' is not an IP address with an optional /prefix.");
+        }
+
+        int max = address.AddressFamily == AddressFamily.InterNetwork ? 32 : 128;
+        int prefix = max;
+        if (slash >= 0 && (!int.TryParse(cidr.AsSpan(slash + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out prefix) || prefix > max))
+        {
+            throw new FormatException($"'{cidr}' has a prefix length outside 0 to {max}.");
+        }
+
+        return (address, prefix);
+    }
+
+    private static IPAddress MaskTo(IPAddress address, int prefixLength)
+    {
+        byte[] bytes = address.GetAddressBytes();
+        for (int i = 0; i < bytes.Length; i++)
+        {
+            int bitsHere = Math.Clamp(prefixLength - (i * 8), 0, 8);
+            bytes[i] &= (byte)(0xFF << (8 - bitsHere));
+        }
+
+        return new IPAddress(bytes);
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => $"{Address}/{PrefixLength}";
+}

@@ -1,0 +1,204 @@
+using System.Net;
+using System.Net.Sockets;
+using SimNet.Ip;
+using SimNet.Kernel;
+using SimNet.Tracing;
+
+namespace SimNet.Topology;
+
+/// <summary>
+/// A network interface of a host: a name, an index, addresses with prefixes, an MTU, up or down,
+/// and the multicast groups joined on it.
+/// </summary>
+public sealed class NetworkAdapter : IEventHandler
+{
+    private readonly List<AdapterAddress> addresses = new();
+    private readonly List<(IPAddress Group, int Count)> groups = new();
+    private int mtu;
+
+    internal NetworkAdapter(Host host, string name, int index, Segment? segment, bool isLoopback, int mtu)
+    {
+        Host = host;
+        Name = name;
+        Index = index;
+        Segment = segment;
+        IsLoopback = isLoopback;
+        this.mtu = mtu;
+    }
+
+    /// <summary>The host this adapter belongs to.</summary>
+    public Host Host { get; }
+
+    /// <summary>The adapter's name (<c>eth0</c>, <c>lo</c>).</summary>
+    public string Name { get; }
+
+    /// <summary>The interface index: 1 for loopback, then 2, 3, ... in the order adapters were added, as on Linux.</summary>
+    public int Index { get; }
+
+    /// <summary>The segment the adapter is attached to; null for loopback.</summary>
+    public Segment? Segment { get; }
+
+    /// <summary>Whether this is the host's loopback adapter.</summary>
+    public bool IsLoopback { get; }
+
+    /// <summary>Whether the adapter is up. A down adapter neither sends nor receives, and its routes are unused.</summary>
+    public bool IsUp { get; set; } = true;
+
+    /// <summary>The largest IP packet (headers included) the adapter sends. Default 1500, 65536 on loopback.</summary>
+    public int Mtu
+    {
+        get => mtu;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 68);
+            mtu = value;
+        }
+    }
+
+    /// <summary>The addresses, in the order they were assigned.</summary>
+    public IReadOnlyList<AdapterAddress> Addresses => addresses;
+
+    /// <summary>Assigns another address, written <c>address/prefix</c>.</summary>
+    public NetworkAdapter AddAddress(string cidr)
+    {
+        (IPAddress address, int prefix) = AdapterAddress.Parse(cidr);
+        return AddAddress(address, prefix);
+    }
+
+    /// <summary>Assigns another address with its prefix length.</summary>
+    /// <exception cref="InvalidOperationException">Another adapter of the same host already has the address.</exception>
+    public NetworkAdapter AddAddress(IPAddress address, int prefixLength)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        int max = address.AddressFamily == AddressFamily.InterNetwork ? 32 : 128;
+        ArgumentOutOfRangeException.ThrowIfNegative(prefixLength);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(prefixLength, max);
+        lock (Host.Simulation.Gate)
+        {
+            if (Host.FindAdapterAssigned(address) is { } owner)
+            {
+                throw new InvalidOperationException($"{address} is already assigned to {Host.Name}/{owner.Name}.");
+            }
+
+            addresses.Add(new AdapterAddress(address, prefixLength));
+        }
+
+        return this;
+    }
+
+    /// <summary>The first address of <paramref name="family"/>, or null.</summary>
+    public IPAddress? PrimaryAddress(AddressFamily family)
+    {
+        foreach (AdapterAddress a in addresses)
+        {
+            if (a.Address.AddressFamily == family)
+            {
+                return a.Address;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Whether this adapter has the unicast address <paramref name="address"/>.</summary>
+    public bool Owns(IPAddress address)
+    {
+        for (int i = 0; i < addresses.Count; i++)
+        {
+            if (addresses[i].Address.Equals(address))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Whether <paramref name="address"/> is the directed broadcast address of one of this adapter's subnets.</summary>
+    public bool IsDirectedBroadcast(IPAddress address)
+    {
+        for (int i = 0; i < addresses.Count; i++)
+        {
+            if (addresses[i].Broadcast is { } b && b.Equals(address))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The multicast groups joined on this adapter, in the order first joined.</summary>
+    public IEnumerable<IPAddress> MulticastGroups
+    {
+        get
+        {
+            foreach ((IPAddress g, int _) in groups)
+            {
+                yield return g;
+            }
+        }
+    }
+
+    /// <summary>Whether the host has joined <paramref name="group"/> on this adapter (all-hosts groups always count).</summary>
+    public bool IsMember(IPAddress group)
+    {
+        for (int i = 0; i < groups.Count; i++)
+        {
+            if (groups[i].Group.Equals(group))
+            {
+                return true;
+            }
+        }
+
+        return group.Equals(AllHostsV4) || group.Equals(AllNodesV6);
+    }
+
+    private static readonly IPAddress AllHostsV4 = IPAddress.Parse("224.0.0.1");
+    private static readonly IPAddress AllNodesV6 = IPAddress.Parse("ff02::1");
+
+    internal void Join(IPAddress group)
+    {
+        for (int i = 0; i < groups.Count; i++)
+        {
+            if (groups[i].Group.Equals(group))
+            {
+                groups[i] = (group, groups[i].Count + 1);
+                return;
+            }
+        }
+
+        groups.Add((group, 1));
+    }
+
+    internal void Leave(IPAddress group)
+    {
+        for (int i = 0; i < groups.Count; i++)
+        {
+            if (groups[i].Group.Equals(group))
+            {
+                if (groups[i].Count == 1)
+                {
+                    groups.RemoveAt(i);
+                }
+                else
+                {
+                    groups[i] = (group, groups[i].Count - 1);
+                }
+
+                return;
+            }
+        }
+    }
+
+    /// <summary>A packet arrives from the wire (a scheduled delivery).</summary>
+    void IEventHandler.OnEvent(object? state, long tag)
+    {
+        var packet = (Packet)state!;
+        packet.ArrivedOn = this;
+        Host.Receive(packet, this);
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => $"{Host.Name}/{Name}";
+}

@@ -1,0 +1,385 @@
+using System.Net;
+using System.Net.Sockets;
+using SimNet.Ip;
+using SimNet.Topology;
+
+namespace SimNet.Transport;
+
+/// <summary>Something waiting for a UDP endpoint to have a datagram or an error (an async receive).</summary>
+internal interface IUdpWaiter
+{
+    /// <summary>Called on the simulation thread when data or an error may be there; returns true when finished.</summary>
+    bool TryComplete(UdpEndpoint endpoint);
+
+    /// <summary>The endpoint closed while the waiter waited.</summary>
+    void Abort(SocketError error);
+}
+
+/// <summary>A datagram taken off a receive queue.</summary>
+internal readonly record struct ReceivedDatagram(int Length, bool Truncated, IPAddress Source, int SourcePort, IPAddress Destination, NetworkAdapter? Adapter);
+
+/// <summary>
+/// The kernel side of one UDP socket: its binding, peer, options, receive queue and pending error.
+/// Operations return a <see cref="SocketError"/>; the socket API layer turns those into exceptions.
+/// All members run under the simulation's lock.
+/// </summary>
+internal sealed class UdpEndpoint
+{
+    /// <summary>Largest UDP payload over IPv4: 65,535 − 20 (IP) − 8 (UDP).</summary>
+    public const int MaxIPv4Payload = 65507;
+
+    /// <summary>Largest UDP payload over IPv6 without jumbograms: 65,535 − 8 (UDP); the IPv6 header is not counted in its payload length.</summary>
+    public const int MaxIPv6Payload = 65527;
+
+    /// <summary>Linux <c>net.core.rmem_default</c> / <c>wmem_default</c>.</summary>
+    public const int DefaultBufferSize = 212992;
+
+    /// <summary>What a queued datagram costs in the receive buffer besides its payload, approximating Linux's skb truesize.</summary>
+    public const int PerDatagramOverhead = 768;
+
+    private readonly Queue<Packet> queue = new();
+    private readonly List<IUdpWaiter> waiters = new();
+    private readonly List<(IPAddress Group, NetworkAdapter Adapter)> memberships = new();
+    private int queuedBytes;
+
+    public UdpEndpoint(Host host, AddressFamily family)
+    {
+        Host = host;
+        Family = family;
+    }
+
+    public Host Host { get; }
+
+    public AddressFamily Family { get; }
+
+    public bool DualMode { get; set; }
+
+    public IPAddress? LocalAddress { get; set; }
+
+    public int LocalPort { get; set; }
+
+    public bool IsBound => LocalAddress is not null;
+
+    public IPAddress? RemoteAddress { get; private set; }
+
+    public int RemotePort { get; private set; }
+
+    public bool IsConnected => RemoteAddress is not null;
+
+    public bool Broadcast { get; set; }
+
+    public bool ReuseAddress { get; set; }
+
+    public int MulticastTimeToLive { get; set; } = 1;
+
+    public bool MulticastLoopback { get; set; } = true;
+
+    /// <summary>IP_MULTICAST_IF as an interface index; 0 lets the route decide.</summary>
+    public int MulticastInterface { get; set; }
+
+    public int TimeToLive { get; set; } = 64;
+
+    public int ReceiveBufferSize { get; set; } = DefaultBufferSize;
+
+    public int SendBufferSize { get; set; } = DefaultBufferSize;
+
+    public bool DontFragment { get; set; }
+
+    public bool ShutdownSend { get; set; }
+
+    public bool ShutdownReceive { get; set; }
+
+    public bool Closed { get; private set; }
+
+    public SocketError PendingError { get; private set; }
+
+    public int QueuedCount => queue.Count;
+
+    public IReadOnlyList<(IPAddress Group, NetworkAdapter Adapter)> Memberships => memberships;
+
+    public bool CoversIPv4 => Family == AddressFamily.InterNetwork || DualMode;
+
+    public bool CoversIPv6 => Family == AddressFamily.InterNetworkV6;
+
+    /// <summary>Whether a datagram to <paramref name="destination"/> matches this socket's bound address.</summary>
+    public bool Accepts(IPAddress destination)
+    {
+        IPAddress local = LocalAddress!;
+        bool v4 = destination.AddressFamily == AddressFamily.InterNetwork;
+        if (AddressRules.IsAny(local))
+        {
+            return v4 ? CoversIPv4 : CoversIPv6;
+        }
+
+        return AddressRules.Unmap(local).Equals(destination);
+    }
+
+    public bool IsPeer(IPAddress address, int port) =>
+        port == RemotePort && AddressRules.Unmap(RemoteAddress!).Equals(AddressRules.Unmap(address));
+
+    /// <summary>Binds to <paramref name="address"/>:<paramref name="port"/> (port 0 for ephemeral).</summary>
+    public SocketError Bind(IPAddress address, int port)
+    {
+        if (IsBound)
+        {
+            return SocketError.InvalidArgument;
+        }
+
+        return Host.Udp.Bind(this, address, port);
+    }
+
+    private SocketError AutoBind(IPAddress? address)
+    {
+        if (IsBound)
+        {
+            return SocketError.Success;
+        }
+
+        IPAddress any = Family == AddressFamily.InterNetwork ? IPAddress.Any : IPAddress.IPv6Any;
+        if (address is not null && Family == AddressFamily.InterNetworkV6 && address.AddressFamily == AddressFamily.InterNetwork)
+        {
+            address = address.MapToIPv6();
+        }
+
+        return Host.Udp.Bind(this, address ?? any, 0);
+    }
+
+    /// <summary>Sets the default peer and the receive filter. Linux binds an unbound socket to the address the route picks.</summary>
+    public SocketError Connect(IPAddress address, int port)
+    {
+        RouteDecision route = Host.Route(address, LocalAddress, MulticastInterface);
+        if (route.Error != SocketError.Success)
+        {
+            return route.Error;
+        }
+
+        if (route.IsBroadcast && !Broadcast)
+        {
+            return SocketError.AccessDenied;
+        }
+
+        SocketError bindError = AutoBind(route.Source);
+        if (bindError != SocketError.Success)
+        {
+            return bindError;
+        }
+
+        RemoteAddress = address;
+        RemotePort = port;
+        return SocketError.Success;
+    }
+
+    /// <summary>Sends one datagram. Errors are returned, never thrown.</summary>
+    public SocketError SendTo(ReadOnlySpan<byte> payload, IPAddress destination, int port)
+    {
+        if (ShutdownSend)
+        {
+            return SocketError.Shutdown;
+        }
+
+        if (TakePendingError() is var pending && pending != SocketError.Success)
+        {
+            return pending;
+        }
+
+        IPAddress plain = AddressRules.Unmap(destination);
+        bool v4 = plain.AddressFamily == AddressFamily.InterNetwork;
+        if (payload.Length > (v4 ? MaxIPv4Payload : MaxIPv6Payload))
+        {
+            return SocketError.MessageSize;
+        }
+
+        RouteDecision route = Host.Route(plain, LocalAddress, MulticastInterface);
+        if (route.Error != SocketError.Success)
+        {
+            return route.Error;
+        }
+
+        if (route.IsBroadcast && !Broadcast)
+        {
+            return SocketError.AccessDenied;
+        }
+
+        if (DontFragment && payload.Length + (v4 ? 28 : 48) > route.Adapter!.Mtu)
+        {
+            return SocketError.MessageSize;
+        }
+
+        SocketError bindError = AutoBind(null);
+        if (bindError != SocketError.Success)
+        {
+            return bindError;
+        }
+
+        Packet packet = Host.Simulation.Packets.Rent(payload.Length);
+        payload.CopyTo(packet.Buffer);
+        packet.Protocol = IpProtocol.Udp;
+        packet.Source = route.Source!;
+        packet.SourcePort = LocalPort;
+        packet.Destination = plain;
+        packet.DestinationPort = port;
+        packet.Ttl = route.IsMulticast ? MulticastTimeToLive : TimeToLive;
+        packet.DontFragment = DontFragment;
+        packet.LoopMulticast = MulticastLoopback;
+        Host.Send(packet, route);
+        return SocketError.Success;
+    }
+
+    /// <summary>Takes the error an ICMP message left (Linux's sk_err), reporting it once.</summary>
+    public SocketError TakePendingError()
+    {
+        SocketError e = PendingError;
+        PendingError = SocketError.Success;
+        return e;
+    }
+
+    public void SetPendingError(SocketError error)
+    {
+        PendingError = error;
+        WakeWaiters();
+    }
+
+    /// <summary>Queues a delivered datagram, unless the receive buffer is already over its limit (Linux checks before adding).</summary>
+    public bool TryEnqueue(Packet packet)
+    {
+        if (Closed || ShutdownReceive || queuedBytes > ReceiveBufferSize)
+        {
+            return false;
+        }
+
+        queue.Enqueue(packet);
+        queuedBytes += packet.Length + PerDatagramOverhead;
+        WakeWaiters();
+        return true;
+    }
+
+    /// <summary>Size of the next datagram (Linux reports the first datagram only; Windows the total).</summary>
+    public int Available => queue.TryPeek(out Packet? p) ? p.Length : 0;
+
+    public bool HasDataOrError => queue.Count > 0 || PendingError != SocketError.Success || ShutdownReceive;
+
+    /// <summary>
+    /// Takes the next datagram into <paramref name="buffer"/>; a datagram larger than the buffer is
+    /// truncated (Linux). Returns WouldBlock when nothing is queued; a pending ICMP error comes first.
+    /// </summary>
+    public SocketError TryReceive(Span<byte> buffer, bool peek, out ReceivedDatagram datagram)
+    {
+        datagram = default;
+        SocketError pending = TakePendingError();
+        if (pending != SocketError.Success)
+        {
+            return pending;
+        }
+
+        if (!queue.TryPeek(out Packet? packet))
+        {
+            return SocketError.WouldBlock;
+        }
+
+        int n = Math.Min(buffer.Length, packet.Length);
+        packet.Payload[..n].CopyTo(buffer);
+        datagram = new ReceivedDatagram(n, n < packet.Length, packet.Source, packet.SourcePort, packet.Destination, packet.ArrivedOn);
+        if (!peek)
+        {
+            queue.Dequeue();
+            queuedBytes -= packet.Length + PerDatagramOverhead;
+            Host.Simulation.Packets.Return(packet);
+        }
+
+        return SocketError.Success;
+    }
+
+    public void AddWaiter(IUdpWaiter waiter)
+    {
+        waiters.Add(waiter);
+        WakeWaiters();
+    }
+
+    public bool RemoveWaiter(IUdpWaiter waiter) => waiters.Remove(waiter);
+
+    public int WaiterCount => waiters.Count;
+
+    private void WakeWaiters()
+    {
+        while (waiters.Count > 0 && HasDataOrError)
+        {
+            IUdpWaiter first = waiters[0];
+            if (!first.TryComplete(this))
+            {
+                break;
+            }
+
+            waiters.RemoveAt(0);
+        }
+    }
+
+    /// <summary>Joins <paramref name="group"/> on <paramref name="adapter"/>; a second join of the same pair is AddressAlreadyInUse (Linux EADDRINUSE).</summary>
+    public SocketError Join(IPAddress group, NetworkAdapter adapter)
+    {
+        if (!AddressRules.IsMulticast(group))
+        {
+            return SocketError.InvalidArgument;
+        }
+
+        foreach ((IPAddress g, NetworkAdapter a) in memberships)
+        {
+            if (g.Equals(group) && a == adapter)
+            {
+                return SocketError.AddressAlreadyInUse;
+            }
+        }
+
+        memberships.Add((group, adapter));
+        adapter.Join(group);
+        return SocketError.Success;
+    }
+
+    /// <summary>Leaves <paramref name="group"/> on <paramref name="adapter"/>; not a member is AddressNotAvailable (Linux EADDRNOTAVAIL).</summary>
+    public SocketError Leave(IPAddress group, NetworkAdapter adapter)
+    {
+        for (int i = 0; i < memberships.Count; i++)
+        {
+            if (memberships[i].Group.Equals(group) && memberships[i].Adapter == adapter)
+            {
+                memberships.RemoveAt(i);
+                adapter.Leave(group);
+                return SocketError.Success;
+            }
+        }
+
+        return SocketError.AddressNotAvailable;
+    }
+
+    /// <summary>Closes: unbinds, leaves groups, frees queued datagrams, and aborts waiters.</summary>
+    public void Close(SocketError abortWith)
+    {
+        if (Closed)
+        {
+            return;
+        }
+
+        Closed = true;
+        Host.Udp.Unbind(this);
+        foreach ((IPAddress g, NetworkAdapter a) in memberships)
+        {
+            a.Leave(g);
+        }
+
+        memberships.Clear();
+        while (queue.TryDequeue(out Packet? p))
+        {
+            Host.Simulation.Packets.Return(p);
+        }
+
+        queuedBytes = 0;
+        IUdpWaiter[] toAbort = waiters.ToArray();
+        waiters.Clear();
+        foreach (IUdpWaiter w in toAbort)
+        {
+            w.Abort(abortWith);
+        }
+    }
+
+    public string Describe() =>
+        $"UDP socket on {Host.Name} {(IsBound ? $"{LocalAddress}:{LocalPort}" : "(unbound)")}{(IsConnected ? $" connected to {RemoteAddress}:{RemotePort}" : string.Empty)}";
+}

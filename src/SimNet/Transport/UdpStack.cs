@@ -1,0 +1,261 @@
+using System.Net;
+using System.Net.Sockets;
+using SimNet.Ip;
+using SimNet.Topology;
+using SimNet.Tracing;
+
+namespace SimNet.Transport;
+
+/// <summary>
+/// A host's UDP port table and demultiplexer, with the Linux rules for binding, reuse, connected
+/// filtering and broadcast/multicast fan-out (see <c>reference/linux-sockets.md</c>).
+/// </summary>
+internal sealed class UdpStack
+{
+    /// <summary>Linux's default <c>net.ipv4.ip_local_port_range</c>.</summary>
+    public const int EphemeralLow = 32768;
+    public const int EphemeralHigh = 60999;
+
+    private readonly Host host;
+    private readonly List<UdpEndpoint> bound = new();
+    private readonly List<UdpEndpoint> scratch = new();
+
+    public UdpStack(Host host) => this.host = host;
+
+    public IReadOnlyList<UdpEndpoint> Bound => bound;
+
+    /// <summary>Binds <paramref name="endpoint"/>; port 0 draws an ephemeral port from the seed.</summary>
+    public SocketError Bind(UdpEndpoint endpoint, IPAddress address, int port)
+    {
+        IPAddress plain = AddressRules.Unmap(address);
+        if (!AddressRules.IsAny(plain) && host.FindAdapterOwning(plain) is null)
+        {
+            return SocketError.AddressNotAvailable;
+        }
+
+        if (port == 0)
+        {
+            port = PickEphemeral(endpoint, address);
+            if (port == 0)
+            {
+                return SocketError.AddressAlreadyInUse;
+            }
+        }
+        else if (Conflicts(endpoint, address, port))
+        {
+            return SocketError.AddressAlreadyInUse;
+        }
+
+        endpoint.LocalAddress = address;
+        endpoint.LocalPort = port;
+        bound.Add(endpoint);
+        return SocketError.Success;
+    }
+
+    public void Unbind(UdpEndpoint endpoint) => bound.Remove(endpoint);
+
+    private int PickEphemeral(UdpEndpoint endpoint, IPAddress address)
+    {
+        int span = EphemeralHigh - EphemeralLow + 1;
+        int start = host.Simulation.Random.Next(span);
+        for (int i = 0; i < span; i++)
+        {
+            int candidate = EphemeralLow + ((start + i) % span);
+            if (!Conflicts(endpoint, address, candidate, ignoreReuse: true))
+            {
+                return candidate;
+            }
+        }
+
+        return 0;
+    }
+
+    private bool Conflicts(UdpEndpoint newcomer, IPAddress address, int port, bool ignoreReuse = false)
+    {
+        for (int i = 0; i < bound.Count; i++)
+        {
+            UdpEndpoint other = bound[i];
+            if (other.LocalPort != port || !Overlap(other, other.LocalAddress!, newcomer, address))
+            {
+                continue;
+            }
+
+            if (ignoreReuse || !(other.ReuseAddress && newcomer.ReuseAddress))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Whether two bindings could receive the same datagram (same address, or one is a wildcard of a family the other covers).</summary>
+    private static bool Overlap(UdpEndpoint a, IPAddress aAddress, UdpEndpoint b, IPAddress bAddress)
+    {
+        bool aAny = AddressRules.IsAny(aAddress);
+        bool bAny = AddressRules.IsAny(bAddress);
+        bool aV4 = a.CoversIPv4, aV6 = a.CoversIPv6, bV4 = b.CoversIPv4, bV6 = b.CoversIPv6;
+        if (aAny || bAny)
+        {
+            if (aAny && bAny)
+            {
+                return (aV4 && bV4) || (aV6 && bV6);
+            }
+
+            IPAddress specific = AddressRules.Unmap(aAny ? bAddress : aAddress);
+            UdpEndpoint wildcard = aAny ? a : b;
+            return specific.AddressFamily == AddressFamily.InterNetwork ? wildcard.CoversIPv4 : wildcard.CoversIPv6;
+        }
+
+        return AddressRules.Unmap(aAddress).Equals(AddressRules.Unmap(bAddress));
+    }
+
+    /// <summary>Takes a UDP packet addressed to this host and hands it to the sockets that want it.</summary>
+    public void Deliver(Packet packet)
+    {
+        var sim = host.Simulation;
+        IPAddress destination = packet.Destination;
+        bool fanOut = AddressRules.IsMulticast(destination) || AddressRules.IsLimitedBroadcast(destination)
+            || (packet.ArrivedOn is { } a && a.IsDirectedBroadcast(destination));
+        bool filtered = false;
+        List<UdpEndpoint> matches = scratch;
+        matches.Clear();
+        int bestScore = -1;
+        for (int i = 0; i < bound.Count; i++)
+        {
+            UdpEndpoint s = bound[i];
+            if (s.LocalPort != packet.DestinationPort || !s.Accepts(destination))
+            {
+                continue;
+            }
+
+            if (s.IsConnected && !s.IsPeer(packet.Source, packet.SourcePort))
+            {
+                filtered = true;
+                continue;
+            }
+
+            if (fanOut)
+            {
+                matches.Add(s);
+                continue;
+            }
+
+            // Linux scoring: a socket bound to the exact address and one connected to this very peer beat wildcards.
+            int score = (AddressRules.IsAny(s.LocalAddress!) ? 0 : 4) + (s.IsConnected ? 4 : 0);
+            if (score > bestScore)
+            {
+                bestScore = score;
+                matches.Clear();
+                matches.Add(s);
+            }
+            else if (score == bestScore)
+            {
+                matches.Add(s);
+            }
+        }
+
+        if (matches.Count == 0)
+        {
+            DropUnwanted(packet, filtered, fanOut);
+            return;
+        }
+
+        if (!fanOut)
+        {
+            // SO_REUSEPORT group: the sender's address and port pick the socket, as Linux's hash does.
+            UdpEndpoint chosen = matches.Count == 1 ? matches[0] : matches[(int)(FlowHash(packet) % (uint)matches.Count)];
+            matches.Clear();
+            if (chosen.TryEnqueue(packet))
+            {
+                sim.Deliver(packet, host, 1);
+            }
+            else
+            {
+                sim.Drop(packet, host, packet.ArrivedOn, DropReason.ReceiveBufferFull);
+            }
+
+            return;
+        }
+
+        int accepted = 0;
+        for (int i = 1; i < matches.Count; i++)
+        {
+            Packet copy = sim.Packets.Rent(packet.Length);
+            copy.CopyHeaderFrom(packet);
+            copy.Id = packet.Id; // the same datagram reaching several sockets of one host: one Deliver event
+            packet.Payload.CopyTo(copy.Buffer);
+            if (matches[i].TryEnqueue(copy))
+            {
+                accepted++;
+            }
+            else
+            {
+                sim.Packets.Return(copy);
+            }
+        }
+
+        bool firstTook = matches[0].TryEnqueue(packet);
+        matches.Clear();
+        if (firstTook)
+        {
+            accepted++;
+        }
+
+        if (accepted > 0)
+        {
+            sim.Deliver(packet, host, accepted);
+            if (!firstTook)
+            {
+                sim.Packets.Return(packet);
+            }
+        }
+        else
+        {
+            sim.Drop(packet, host, packet.ArrivedOn, DropReason.ReceiveBufferFull);
+        }
+    }
+
+    private void DropUnwanted(Packet packet, bool filtered, bool fanOut)
+    {
+        var sim = host.Simulation;
+        if (!fanOut)
+        {
+            // Linux answers any unicast datagram no socket took with port unreachable, including
+            // one refused by a connected socket's filter.
+            host.SendPortUnreachable(packet);
+        }
+
+        sim.Drop(packet, host, packet.ArrivedOn, filtered ? DropReason.FilteredByConnect : DropReason.PortUnreachable);
+    }
+
+    private static uint FlowHash(Packet packet)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        packet.Source.TryWriteBytes(bytes, out int n);
+        uint h = 2166136261;
+        for (int i = 0; i < n; i++)
+        {
+            h = (h ^ bytes[i]) * 16777619;
+        }
+
+        h = (h ^ (uint)packet.SourcePort) * 16777619;
+        return h;
+    }
+
+    /// <summary>An ICMP port unreachable came back: the connected socket it names gets ConnectionRefused.</summary>
+    public int ReportUnreachable(Packet icmp)
+    {
+        for (int i = 0; i < bound.Count; i++)
+        {
+            UdpEndpoint s = bound[i];
+            if (s.LocalPort == icmp.QuotedSourcePort && s.IsConnected && s.IsPeer(icmp.QuotedDestination, icmp.QuotedDestinationPort))
+            {
+                s.SetPendingError(SocketError.ConnectionRefused);
+                return 1;
+            }
+        }
+
+        return 0;
+    }
+}
