@@ -25,7 +25,8 @@ public sealed class Simulation
     private readonly List<(object Key, Func<string> Describe)> waits = new();
     private Thread? driver;
     private int externalWaiters;
-    private SimulationSynchronizationContext? context;
+    private readonly SimulationSynchronizationContext context;
+    private bool running;
 
     /// <summary>Creates an empty simulation whose every random choice follows from <paramref name="seed"/>.</summary>
     public Simulation(long seed)
@@ -34,6 +35,7 @@ public sealed class Simulation
         Random = new SimRandom(unchecked((ulong)seed));
         Clock = new VirtualClock(this, VirtualClock.Epoch);
         Trace = new Trace();
+        context = new SimulationSynchronizationContext(this);
     }
 
     /// <summary>The seed every random choice of this simulation follows from.</summary>
@@ -185,20 +187,19 @@ public sealed class Simulation
     public void Run(Host? host, Func<Task> entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        if (context is not null)
+        if (running)
         {
             throw new InvalidOperationException("Run is already active on this simulation; await the work instead of nesting Run.");
         }
 
         SynchronizationContext? previous = SynchronizationContext.Current;
         Host? previousHost = Host.Current;
-        var ctx = new SimulationSynchronizationContext(this);
         EnterDriver(out bool entered);
-        context = ctx;
+        running = true;
         Task task;
         try
         {
-            SynchronizationContext.SetSynchronizationContext(ctx);
+            SynchronizationContext.SetSynchronizationContext(context);
             Host.SetCurrent(host ?? previousHost);
             task = entry() ?? throw new InvalidOperationException("The entry function returned a null task.");
             while (!task.IsCompleted)
@@ -218,7 +219,7 @@ public sealed class Simulation
         {
             Host.SetCurrent(previousHost);
             SynchronizationContext.SetSynchronizationContext(previous);
-            context = null;
+            running = false;
             ExitDriver(entered);
         }
 
@@ -360,8 +361,7 @@ public sealed class Simulation
     /// <summary>Runs one ready callback, else the next event due at or before <paramref name="limitTicks"/>.</summary>
     private bool PumpOnce(long limitTicks)
     {
-        SimulationSynchronizationContext? ctx = context;
-        if (ctx is not null && ctx.TryRunOne())
+        if (context.TryRunOne())
         {
             return true;
         }
@@ -388,6 +388,65 @@ public sealed class Simulation
             return true;
         }
     }
+
+    /// <summary>
+    /// Starts <paramref name="work"/> on the simulation's synchronization context, as code of
+    /// <paramref name="host"/>; it runs whenever the simulation is driven (by Run, RunUntilIdle,
+    /// RunFor, Step or a blocking socket call), first-in first-out with other ready work.
+    /// </summary>
+    /// <returns>The task of the work, which completes as the simulation runs.</returns>
+    public Task Spawn(Host? host, Func<Task> work)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        context.Post(_ => StartOnContext(host, work, done), null);
+        return done.Task;
+    }
+
+    private void StartOnContext(Host? host, Func<Task> work, TaskCompletionSource done)
+    {
+        SynchronizationContext? previous = SynchronizationContext.Current;
+        Host? previousHost = Host.Current;
+        try
+        {
+            SynchronizationContext.SetSynchronizationContext(context);
+            Host.SetCurrent(host);
+            Task task = work();
+            task.ContinueWith(
+                static (t, state) =>
+                {
+                    var tcs = (TaskCompletionSource)state!;
+                    if (t.IsFaulted)
+                    {
+                        tcs.TrySetException(t.Exception!.InnerExceptions);
+                    }
+                    else if (t.IsCanceled)
+                    {
+                        tcs.TrySetCanceled();
+                    }
+                    else
+                    {
+                        tcs.TrySetResult();
+                    }
+                },
+                done,
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
+        }
+        catch (Exception e)
+        {
+            done.TrySetException(e);
+        }
+        finally
+        {
+            Host.SetCurrent(previousHost);
+            SynchronizationContext.SetSynchronizationContext(previous);
+        }
+    }
+
+    /// <summary>The context work of this simulation is posted to.</summary>
+    internal SynchronizationContext Context => context;
 
     internal void WakeDriver()
     {

@@ -58,7 +58,19 @@ internal sealed class SimulationSynchronizationContext : SynchronizationContext
             }
         }
 
-        item.Callback(item.State);
+        // Posted work runs with this context current, so its own awaits come back here too,
+        // whichever public driver (Run, RunUntilIdle, a blocking socket call) is pumping.
+        SynchronizationContext? previous = Current;
+        SetSynchronizationContext(this);
+        try
+        {
+            item.Callback(item.State);
+        }
+        finally
+        {
+            SetSynchronizationContext(previous);
+        }
+
         return true;
     }
 }

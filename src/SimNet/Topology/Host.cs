@@ -32,6 +32,7 @@ public sealed class Host
         Loopback.AddAddress(IPAddress.Loopback, 8);
         Loopback.AddAddress(IPAddress.IPv6Loopback, 128);
         Udp = new UdpStack(this);
+        Resolver = new Names.HostResolver(this);
     }
 
     /// <summary>
@@ -62,6 +63,9 @@ public sealed class Host
     public IReadOnlyList<Route> Routes => routes;
 
     internal UdpStack Udp { get; }
+
+    /// <summary>How this host resolves host names and service names.</summary>
+    public Names.HostResolver Resolver { get; }
 
     /// <summary>The TCP stack, attached by the TCP layer when present.</summary>
     internal IProtocolHandler? Tcp { get; set; }
