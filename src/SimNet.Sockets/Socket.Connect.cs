@@ -216,7 +216,7 @@ public sealed partial class Socket
 
         if (e.RemoteEndPoint is null)
         {
-            throw new ArgumentException("The value of e.RemoteEndPoint cannot be null.", nameof(e));
+            throw new ArgumentNullException("remoteEP", "The value of e.RemoteEndPoint cannot be null.");
         }
 
         EndPoint remote = e.RemoteEndPoint;

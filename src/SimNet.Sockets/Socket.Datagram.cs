@@ -92,7 +92,7 @@ public sealed partial class Socket
         ThrowIfDisposed();
         ArgumentNullException.ThrowIfNull(remoteEP);
         ValidateFlags(socketFlags, SupportedSendFlags);
-        IPEndPoint ep = ToIPEndPoint(remoteEP, nameof(remoteEP));
+        IPEndPoint ep = ToIPEndPoint(remoteEP, nameof(remoteEP), SocketError.NetworkUnreachable);
         return SendToCore(buffer, ep.Address, ep.Port);
     }
 
@@ -198,7 +198,7 @@ public sealed partial class Socket
             throw new ArgumentException("The value of e.RemoteEndPoint cannot be null.", nameof(e));
         }
 
-        IPEndPoint ep = ToIPEndPoint(e.RemoteEndPoint, nameof(e));
+        IPEndPoint ep = ToIPEndPoint(e.RemoteEndPoint, nameof(e), SocketError.NetworkUnreachable);
         e.StartOperation(SocketAsyncOperation.SendTo);
         lock (sim.Gate)
         {
@@ -556,6 +556,7 @@ public sealed partial class Socket
         private readonly bool peek;
         private readonly Func<Socket, ReceivedDatagram, T> project;
         private readonly TaskCompletionSource<T> completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly CancellationToken cancellationToken;
         private CancellationTokenRegistration registration;
 
         public PendingReceive(Socket socket, Memory<byte> buffer, SocketFlags flags, Func<Socket, ReceivedDatagram, T> project, CancellationToken cancellationToken)
@@ -565,6 +566,7 @@ public sealed partial class Socket
             peek = (flags & SocketFlags.Peek) != 0;
             this.project = project;
             socket.sim.AddWait(this, () => $"an async receive on {socket.udp!.Describe()}");
+            this.cancellationToken = cancellationToken;
             if (cancellationToken.CanBeCanceled)
             {
                 registration = cancellationToken.Register(static state => ((PendingReceive<T>)state!).Cancel(), this);
@@ -618,7 +620,9 @@ public sealed partial class Socket
                 Finish();
             }
 
-            completion.TrySetCanceled();
+            // Measured: awaiting a cancelled real receive throws OperationCanceledException itself,
+            // not the TaskCanceledException that TrySetCanceled would give.
+            completion.TrySetException(new OperationCanceledException(cancellationToken));
         }
 
         private void Finish()
@@ -707,7 +711,8 @@ public sealed partial class Socket
         return mode switch
         {
             SelectMode.SelectWrite => true,
-            SelectMode.SelectRead => PollFor(static s => s.disposed || s.udp!.HasDataOrError, deadline),
+            // POLLIN only: a pending ICMP error sets POLLERR, which Poll(SelectRead) does not count (measured).
+            SelectMode.SelectRead => PollFor(static s => s.disposed || s.udp!.QueuedCount > 0 || s.udp.ShutdownReceive, deadline),
             SelectMode.SelectError => PollFor(static s => s.udp!.PendingError != SocketError.Success, deadline),
             _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, "Unknown select mode."),
         };

@@ -98,8 +98,8 @@ public sealed partial class Socket : IDisposable
     /// <summary>The protocol.</summary>
     public ProtocolType ProtocolType { get; }
 
-    /// <summary>Whether the socket is bound to a local endpoint.</summary>
-    public bool IsBound => !disposed && udp!.IsBound;
+    /// <summary>Whether the socket is bound to a local endpoint; like the real socket, it stays true after Dispose.</summary>
+    public bool IsBound => udp!.IsBound;
 
     /// <summary>For UDP, whether a default remote endpoint is set. False after dispose.</summary>
     public bool Connected => !disposed && udp!.IsConnected;
@@ -195,7 +195,7 @@ public sealed partial class Socket : IDisposable
     {
         ThrowIfDisposed();
         ArgumentNullException.ThrowIfNull(localEP);
-        IPEndPoint ep = ToIPEndPoint(localEP, nameof(localEP));
+        IPEndPoint ep = ToIPEndPoint(localEP, nameof(localEP), SocketError.InvalidArgument);
         lock (sim.Gate)
         {
             SocketErrors.ThrowIfFailed(udp!.Bind(ep.Address, ep.Port), $"binding {ep} on {Host.Name}");
@@ -267,7 +267,14 @@ public sealed partial class Socket : IDisposable
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(disposed, this);
 
     /// <summary>Checks an endpoint the way the runtime does: DnsEndPoint rejected here, the family must fit (a dual-mode socket maps IPv4).</summary>
-    private IPEndPoint ToIPEndPoint(EndPoint endPoint, string paramName)
+    /// <param name="endPoint">The endpoint given.</param>
+    /// <param name="paramName">The parameter it came in.</param>
+    /// <param name="ipv4OnIPv6Only">
+    /// What an IPv4 endpoint on an IPv6 socket without DualMode fails with. The runtime maps it to
+    /// ::ffff:a.b.c.d and lets the kernel answer, which differs by call (measured): bind EINVAL,
+    /// sendto ENETUNREACH, connect EAFNOSUPPORT.
+    /// </param>
+    private IPEndPoint ToIPEndPoint(EndPoint endPoint, string paramName, SocketError ipv4OnIPv6Only = SocketError.AddressFamilyNotSupported)
     {
         if (endPoint is DnsEndPoint)
         {
@@ -289,7 +296,8 @@ public sealed partial class Socket : IDisposable
             return new IPEndPoint(ip.Address.MapToIPv6(), ip.Port);
         }
 
-        throw SocketErrors.Exception(SocketError.AddressFamilyNotSupported, $"{ip} is {ip.AddressFamily} but the socket is {AddressFamily}{(AddressFamily == AddressFamily.InterNetworkV6 ? " without DualMode" : string.Empty)}.");
+        SocketError error = AddressFamily == AddressFamily.InterNetworkV6 ? ipv4OnIPv6Only : SocketError.AddressFamilyNotSupported;
+        throw SocketErrors.Exception(error, $"{ip} is {ip.AddressFamily} but the socket is {AddressFamily}{(AddressFamily == AddressFamily.InterNetworkV6 ? " without DualMode" : string.Empty)}.");
     }
 
     private long DeadlineFor(int timeoutMilliseconds) =>
