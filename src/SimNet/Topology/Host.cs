@@ -323,7 +323,9 @@ public sealed class Host
         if (IPAddress.IsLoopback(destination))
         {
             IPAddress src = boundSource ?? (family == AddressFamily.InterNetwork ? IPAddress.Loopback : IPAddress.IPv6Loopback);
-            return new RouteDecision(SocketError.Success, Loopback, null, src, false, false, true);
+
+            // 127.255.255.255 is lo's broadcast address (Linux has a broadcast route for it), so it needs SO_BROADCAST.
+            return new RouteDecision(SocketError.Success, Loopback, null, src, Loopback.IsDirectedBroadcast(destination), false, true);
         }
 
         if (AddressRules.IsMulticast(destination))

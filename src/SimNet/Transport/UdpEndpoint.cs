@@ -147,6 +147,7 @@ internal sealed class UdpEndpoint
     /// <summary>Sets the default peer and the receive filter. Linux binds an unbound socket to the address the route picks.</summary>
     public SocketError Connect(IPAddress address, int port)
     {
+        address = ThisHostIfUnspecified(address);
         RouteDecision route = Host.Route(address, LocalAddress, MulticastInterface);
         if (route.Error != SocketError.Success)
         {
@@ -182,7 +183,7 @@ internal sealed class UdpEndpoint
             return pending;
         }
 
-        IPAddress plain = AddressRules.Unmap(destination);
+        IPAddress plain = AddressRules.Unmap(ThisHostIfUnspecified(destination));
         bool v4 = plain.AddressFamily == AddressFamily.InterNetwork;
         if (payload.Length > (v4 ? MaxIPv4Payload : MaxIPv6Payload))
         {
@@ -225,6 +226,24 @@ internal sealed class UdpEndpoint
         return SocketError.Success;
     }
 
+    /// <summary>
+    /// Linux sends to the unspecified address (0.0.0.0, ::) on this host: the bound address if there
+    /// is one, else loopback (measured: connect to 0.0.0.0:p reads back 127.0.0.1:p).
+    /// </summary>
+    private IPAddress ThisHostIfUnspecified(IPAddress destination)
+    {
+        IPAddress plain = AddressRules.Unmap(destination);
+        if (!AddressRules.IsAny(plain))
+        {
+            return destination;
+        }
+
+        IPAddress here = LocalAddress is { } bound && !AddressRules.IsAny(AddressRules.Unmap(bound)) && AddressRules.Unmap(bound).AddressFamily == plain.AddressFamily
+            ? AddressRules.Unmap(bound)
+            : plain.AddressFamily == AddressFamily.InterNetwork ? IPAddress.Loopback : IPAddress.IPv6Loopback;
+        return destination.IsIPv4MappedToIPv6 ? here.MapToIPv6() : here;
+    }
+
     /// <summary>Takes the error an ICMP message left (Linux's sk_err), reporting it once.</summary>
     public SocketError TakePendingError()
     {
@@ -242,7 +261,8 @@ internal sealed class UdpEndpoint
     /// <summary>Queues a delivered datagram, unless the receive buffer is already over its limit (Linux checks before adding).</summary>
     public bool TryEnqueue(Packet packet)
     {
-        if (Closed || ShutdownReceive || queuedBytes > ReceiveBufferSize)
+        // Not ShutdownReceive: Linux keeps queueing after shutdown(SHUT_RD) on UDP, and a receive still takes what is queued (measured).
+        if (Closed || queuedBytes > ReceiveBufferSize)
         {
             return false;
         }

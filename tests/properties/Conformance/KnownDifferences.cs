@@ -10,6 +10,20 @@ internal static class KnownDifferences
 {
     private static readonly Dictionary<string, (string Real, string Sim)[]> Entries = new(StringComparer.Ordinal)
     {
+        // The real host has a default route (via eth0), so Linux finds a broadcast route and refuses
+        // without SO_BROADCAST; the simulated host has only loopback, so there is no route at all.
+        ["Limited_broadcast_without_option"] =
+        [
+            ("connect ! SocketException(AccessDenied)", "connect ! SocketException(NetworkUnreachable)"),
+            ("sendto ! SocketException(AccessDenied)", "sendto ! SocketException(NetworkUnreachable)"),
+        ],
+
+        // Linux lets an IPv6 socket read and set IPv4-level options (they apply to its IPv4-mapped
+        // traffic); SimNet keeps one TTL per socket and refuses the other family's level.
+        ["Default_option_values_IPv6"] =
+        [
+            ("ip-level option on v6 = 64", "ip-level option on v6 ! SocketException(ProtocolOption)"),
+        ],
     };
 
     /// <summary>The outcome SimNet should give for <paramref name="scenario"/>, given what the real stack gave.</summary>
