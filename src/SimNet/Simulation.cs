@@ -235,6 +235,7 @@ public sealed class Simulation
     /// </summary>
     internal bool WaitUntil<TState>(Func<TState, bool> condition, TState state, long deadlineTicks, Func<TState, string> describe)
     {
+        bool entered;
         lock (Gate)
         {
             if (condition(state))
@@ -272,36 +273,40 @@ public sealed class Simulation
                     externalWaiters--;
                 }
             }
+
+            if (Clock.NowTicks >= deadlineTicks)
+            {
+                return false;
+            }
+
+            // Take the driver's seat in this same lock (EnterDriver's work): it is free, or this thread
+            // already drives (a nested wait). While this thread drives, only its own pumping changes
+            // the condition, so the loop pumps first and then looks: one lock per step.
+            entered = driver is null;
+            driver = Thread.CurrentThread;
         }
 
-        EnterDriver(out bool entered);
         try
         {
             while (true)
             {
+                bool pumped = PumpOnce(deadlineTicks);
                 lock (Gate)
                 {
                     if (condition(state))
                     {
+                        ReleaseDriverLocked(ref entered); // spare ExitDriver its own lock on the hot path
                         return true;
                     }
 
-                    if (Clock.NowTicks >= deadlineTicks)
+                    if (pumped)
                     {
-                        return false;
-                    }
-                }
+                        if (Clock.NowTicks >= deadlineTicks)
+                        {
+                            return false;
+                        }
 
-                if (PumpOnce(deadlineTicks))
-                {
-                    continue;
-                }
-
-                lock (Gate)
-                {
-                    if (condition(state))
-                    {
-                        return true;
+                        continue;
                     }
 
                     if (deadlineTicks != long.MaxValue)
@@ -317,6 +322,22 @@ public sealed class Simulation
         finally
         {
             ExitDriver(entered);
+        }
+    }
+
+    /// <summary>Gives up the driver's seat while already holding <see cref="Gate"/>; afterwards <paramref name="entered"/> is false.</summary>
+    private void ReleaseDriverLocked(ref bool entered)
+    {
+        if (!entered)
+        {
+            return;
+        }
+
+        entered = false;
+        driver = null;
+        if (externalWaiters > 0)
+        {
+            Monitor.PulseAll(Gate);
         }
     }
 

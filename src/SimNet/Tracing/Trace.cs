@@ -78,19 +78,55 @@ public sealed class Trace
         Recorded?.Invoke(e);
     }
 
-    private static ulong Mix(ulong h, ulong value)
+    /// <summary>FNV-1a over the 8 little-endian bytes of <paramref name="value"/>.</summary>
+    /// <remarks>
+    /// A zero byte only multiplies by the prime ((h ^ 0) * p = h * p), so the zero bytes above the
+    /// highest set one are folded into one multiply by a power of the prime: the same hash, with a
+    /// third of the multiplies for the small numbers most fields hold.
+    /// </remarks>
+    internal static ulong Mix(ulong h, ulong value)
     {
-        for (int i = 0; i < 8; i++)
+        int significant = (71 - System.Numerics.BitOperations.LeadingZeroCount(value)) >> 3;
+        for (int i = 0; i < significant; i++)
         {
             h = (h ^ (value & 0xFF)) * FnvPrime;
             value >>= 8;
         }
 
-        return h;
+        return h * FnvPrimePowers[8 - significant];
     }
 
-    private static ulong MixAddress(ulong h, IPAddress address)
+    /// <summary>FnvPrime^k for k = 0..8 (mod 2^64).</summary>
+    private static ReadOnlySpan<ulong> FnvPrimePowers =>
+    [
+        1UL,
+        FnvPrime,
+        unchecked(FnvPrime * FnvPrime),
+        unchecked(FnvPrime * FnvPrime * FnvPrime),
+        unchecked(FnvPrime * FnvPrime * FnvPrime * FnvPrime),
+        unchecked(FnvPrime * FnvPrime * FnvPrime * FnvPrime * FnvPrime),
+        unchecked(FnvPrime * FnvPrime * FnvPrime * FnvPrime * FnvPrime * FnvPrime),
+        unchecked(FnvPrime * FnvPrime * FnvPrime * FnvPrime * FnvPrime * FnvPrime * FnvPrime),
+        unchecked(FnvPrime * FnvPrime * FnvPrime * FnvPrime * FnvPrime * FnvPrime * FnvPrime * FnvPrime),
+    ];
+
+    internal static ulong MixAddress(ulong h, IPAddress address)
     {
+        if (address.AddressFamily == AddressFamily.InterNetwork)
+        {
+            // The same bytes as TryWriteBytes gives, read from the address's own field: no copy.
+#pragma warning disable CS0618 // IPAddress.Address is obsolete for IPv6 only; it is exact for IPv4
+            long network = address.Address;
+#pragma warning restore CS0618
+            h = Mix(h, 4UL);
+            for (int i = 0; i < 4; i++)
+            {
+                h = (h ^ (ulong)((network >> (8 * i)) & 0xFF)) * FnvPrime;
+            }
+
+            return h;
+        }
+
         Span<byte> bytes = stackalloc byte[16];
         address.TryWriteBytes(bytes, out int written);
         h = Mix(h, address.AddressFamily == AddressFamily.InterNetwork ? 4UL : 6UL);
