@@ -15,7 +15,6 @@ internal static class KnownDifferences
         ["Limited_broadcast_without_option"] =
         [
             ("connect ! SocketException(AccessDenied)", "connect ! SocketException(NetworkUnreachable)"),
-            ("sendto ! SocketException(AccessDenied)", "sendto ! SocketException(NetworkUnreachable)"),
         ],
 
         // Linux lets an IPv6 socket read and set IPv4-level options (they apply to its IPv4-mapped
