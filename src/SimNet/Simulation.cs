@@ -290,9 +290,11 @@ public sealed class Simulation
         {
             while (true)
             {
-                bool pumped = PumpOnce(deadlineTicks);
+                // PumpOnce, with the condition looked at in the same lock as the event ran in.
+                bool ranCallback = context.TryRunOne();
                 lock (Gate)
                 {
+                    bool pumped = ranCallback || RunNextEventLocked(deadlineTicks);
                     if (condition(state))
                     {
                         ReleaseDriverLocked(ref entered); // spare ExitDriver its own lock on the hot path
@@ -390,25 +392,31 @@ public sealed class Simulation
 
         lock (Gate)
         {
-            if (!events.TryPeekDue(out long due) || due > limitTicks)
-            {
-                return false;
-            }
-
-            events.TryDequeue(out EventQueue.Entry entry, out due);
-            if (due > Clock.NowTicks)
-            {
-                Clock.NowTicks = due;
-            }
-
-            entry.Handler.OnEvent(entry.State, entry.Tag);
-            if (externalWaiters > 0)
-            {
-                Monitor.PulseAll(Gate);
-            }
-
-            return true;
+            return RunNextEventLocked(limitTicks);
         }
+    }
+
+    /// <summary>Runs the next event due at or before <paramref name="limitTicks"/>, holding <see cref="Gate"/>. False when there is none.</summary>
+    private bool RunNextEventLocked(long limitTicks)
+    {
+        if (!events.TryPeekDue(out long due) || due > limitTicks)
+        {
+            return false;
+        }
+
+        events.TryDequeue(out EventQueue.Entry entry, out due);
+        if (due > Clock.NowTicks)
+        {
+            Clock.NowTicks = due;
+        }
+
+        entry.Handler.OnEvent(entry.State, entry.Tag);
+        if (externalWaiters > 0)
+        {
+            Monitor.PulseAll(Gate);
+        }
+
+        return true;
     }
 
     /// <summary>
