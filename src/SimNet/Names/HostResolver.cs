@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using System.Runtime.CompilerServices;
 using SimNet.Topology;
 using SimNet.Transport;
 
@@ -351,7 +350,11 @@ public sealed class HostResolver
         }
     }
 
-    /// <summary>Runs <paramref name="work"/> on the simulation's context, so its awaits and draws are deterministic.</summary>
+    /// <summary>
+    /// Runs <paramref name="work"/> on the simulation's context, so its awaits and draws are
+    /// deterministic. The returned task completes on the simulation thread, during the pump that
+    /// finishes the work, so a blocking caller waiting in <c>Simulation.WaitUntil</c> sees it at once.
+    /// </summary>
     private Task<T> OnSimulation<T>(Func<Task<T>> work)
     {
         Simulation sim = Host.Simulation;
@@ -360,18 +363,23 @@ public sealed class HostResolver
             return work();
         }
 
-        var box = new StrongBox<T>();
-        Task spawned = sim.Spawn(Host, async () => box.Value = await work().ConfigureAwait(true));
-        return spawned.ContinueWith(
-            static (t, b) =>
+        var result = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        sim.Spawn(Host, async () =>
+        {
+            try
             {
-                t.GetAwaiter().GetResult();
-                return ((StrongBox<T>)b!).Value!;
-            },
-            box,
-            CancellationToken.None,
-            TaskContinuationOptions.ExecuteSynchronously,
-            TaskScheduler.Default);
+                result.TrySetResult(await work().ConfigureAwait(true));
+            }
+            catch (OperationCanceledException e)
+            {
+                result.TrySetCanceled(e.CancellationToken);
+            }
+            catch (Exception e)
+            {
+                result.TrySetException(e);
+            }
+        });
+        return result.Task;
     }
 }
 

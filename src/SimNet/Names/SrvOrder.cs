@@ -12,13 +12,40 @@ internal static class SrvOrder
     /// </summary>
     public static List<DnsRecord> Order(IReadOnlyList<DnsRecord> records, SimRandom random)
     {
-        var ordered = new List<DnsRecord>(records.Count);
-        foreach (IGrouping<int, DnsRecord> group in records.GroupBy(r => r.Priority).OrderBy(g => g.Key))
+        // Stable by priority, zero weights first within a priority.
+        var sorted = new List<(DnsRecord Record, int Index)>(records.Count);
+        for (int i = 0; i < records.Count; i++)
         {
-            var pool = group.Where(r => r.Weight == 0).Concat(group.Where(r => r.Weight != 0)).ToList();
+            sorted.Add((records[i], i));
+        }
+
+        sorted.Sort(static (a, b) =>
+        {
+            int c = a.Record.Priority.CompareTo(b.Record.Priority);
+            if (c == 0)
+            {
+                c = (a.Record.Weight == 0 ? 0 : 1).CompareTo(b.Record.Weight == 0 ? 0 : 1);
+            }
+
+            return c != 0 ? c : a.Index.CompareTo(b.Index);
+        });
+
+        var ordered = new List<DnsRecord>(records.Count);
+        var pool = new List<DnsRecord>();
+        int at = 0;
+        while (at < sorted.Count)
+        {
+            int priority = sorted[at].Record.Priority;
+            int sum = 0;
+            pool.Clear();
+            for (; at < sorted.Count && sorted[at].Record.Priority == priority; at++)
+            {
+                pool.Add(sorted[at].Record);
+                sum += sorted[at].Record.Weight;
+            }
+
             while (pool.Count > 0)
             {
-                int sum = pool.Sum(r => r.Weight);
                 int draw = random.Next(sum + 1);
                 int running = 0;
                 for (int i = 0; i < pool.Count; i++)
@@ -27,6 +54,7 @@ internal static class SrvOrder
                     if (running >= draw)
                     {
                         ordered.Add(pool[i]);
+                        sum -= pool[i].Weight;
                         pool.RemoveAt(i);
                         break;
                     }

@@ -43,9 +43,10 @@ public class DnsWireTests
         from flags in Gen.Choose(0, 65535)
         from qname in Name
         from qtype in Gen.Elements(DnsRecordType.A, DnsRecordType.Aaaa, DnsRecordType.Cname, DnsRecordType.Srv)
-        from answers in Gen.ListOf(Record)
-        from authority in Gen.ListOf(Record).Select(l => l.Take(3))
-        from additional in Gen.ListOf(Record).Select(l => l.Take(3))
+        from counts in Gen.Zip(Gen.Choose(0, 12), Gen.Zip(Gen.Choose(0, 3), Gen.Choose(0, 3)))
+        from answers in Gen.ArrayOf(Record, counts.Item1)
+        from authority in Gen.ArrayOf(Record, counts.Item2.Item1)
+        from additional in Gen.ArrayOf(Record, counts.Item2.Item2)
         select Build((ushort)id, (ushort)(flags & ~0x0200 & ~0x0070), qname, qtype, answers, authority, additional);
 
     private static DnsMessage Build(ushort id, ushort flags, string qname, DnsRecordType qtype, IEnumerable<DnsRecord> an, IEnumerable<DnsRecord> ns, IEnumerable<DnsRecord> ar)

@@ -190,7 +190,7 @@ public class ResolutionTests
             from n in Gen.Choose(1, 6)
             from list in Gen.ArrayOf(Gen.Zip(Gen.Choose(0, 3), Gen.Frequency((1, Gen.Constant(0)), (4, Gen.Choose(1, 100)))), n)
             select list;
-        Check.One(Config.QuickThrowOnFailure.WithMaxTest(30), Prop.ForAll(Arb.From(Gen.Zip(records, Seed)), x =>
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(20), Prop.ForAll(Arb.From(Gen.Zip(records, Seed)), x =>
         {
             DnsRecord[] srv = x.Item1.Select((p, i) => DnsRecord.Srv("_s._udp.z.sim.", p.Priority, p.Weight, 1000 + i, $"h{i}.z.sim.", TimeSpan.FromMinutes(1))).ToArray();
             var random = new SimRandom((ulong)x.Item2);

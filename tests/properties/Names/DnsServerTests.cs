@@ -1,0 +1,79 @@
+using System.Net;
+using System.Net.Sockets;
+using FsCheck;
+using FsCheck.Fluent;
+using SimNet.Names;
+using SimNet.Topology;
+using SimNet.Tracing;
+using Xunit;
+
+namespace SimNet.Properties.Names;
+
+public class DnsServerTests
+{
+    [Fact]
+    public void Answer_too_big_for_512_bytes_sets_TC_on_the_wire_and_the_resolver_keeps_the_whole_records_that_came()
+    {
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(20), Prop.ForAll(Arb.From(Gen.Zip(Gen.Choose(1, int.MaxValue), Gen.Choose(1, 60))), x =>
+        {
+            (Simulation sim, Host client, DnsServer server) = ResolutionTests.World(x.Item1);
+            var all = Enumerable.Range(1, x.Item2).Select(i => IPAddress.Parse($"fd00:1::{i:x}")).ToArray();
+            foreach (IPAddress a in all)
+            {
+                server.Zone.Add(DnsRecord.Aaaa("many.z.sim.", a, TimeSpan.FromMinutes(1)));
+            }
+
+            IPAddress[] got = Array.Empty<IPAddress>();
+            client.Run(async () => got = await client.Resolver.GetHostAddressesAsync("many.z.sim", AddressFamily.InterNetworkV6));
+
+            // Header 12 + question 16 + each AAAA 2 (pointer) + 10 + 16 = 28 bytes.
+            int fit = (DnsMessage.MaxUdpSize - 12 - 16) / 28;
+            Assert.Equal(all.Take(fit), got);
+            TraceEvent answer = sim.Trace.Events.Last(e => e.Kind == TraceKind.Deliver && e.SourcePort == DnsServer.Port);
+            Assert.True(answer.Length <= DnsMessage.MaxUdpSize);
+        }));
+    }
+
+    [Fact]
+    public void Resolution_is_real_DNS_traffic_and_replays_to_the_same_trace_hash_from_the_same_seed()
+    {
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(20), Prop.ForAll(Arb.From(Gen.Choose(1, int.MaxValue)), seed =>
+        {
+            ulong Run()
+            {
+                (Simulation sim, Host client, DnsServer server) = ResolutionTests.World(seed);
+                sim.Segments[0].Conditions = new LinkConditions { Latency = TimeSpan.FromMilliseconds(2), Jitter = TimeSpan.FromMilliseconds(3), LossRate = 0.3 };
+                client.Resolver.Settings.Attempts = 30;
+                server.Zone.Add(DnsRecord.Srv("_x._udp.z.sim.", 0, 10, 1, "a.z.sim.", TimeSpan.Zero));
+                server.Zone.Add(DnsRecord.Srv("_x._udp.z.sim.", 0, 30, 2, "b.z.sim.", TimeSpan.Zero));
+                client.Run(async () =>
+                {
+                    for (int i = 0; i < 5; i++)
+                    {
+                        await client.Resolver.GetHostAddressesAsync("ns.sim", AddressFamily.Unspecified);
+                        await client.Resolver.ResolveServiceAsync("x", ProtocolType.Udp, "z.sim");
+                    }
+                });
+                Assert.Contains(sim.Trace.Events, e => e.Kind == TraceKind.Send && e.DestinationPort == DnsServer.Port && e.Protocol == 17);
+                Assert.Contains(sim.Trace.Events, e => e.Kind == TraceKind.Deliver && e.SourcePort == DnsServer.Port);
+                return sim.Trace.Hash;
+            }
+
+            Assert.Equal(Run(), Run());
+        }));
+    }
+
+    [Fact]
+    public async Task Resolver_called_from_outside_the_simulation_thread_completes_within_a_blocking_wait()
+    {
+        (Simulation sim, Host client, DnsServer _) = ResolutionTests.World(11);
+        sim.Segments[0].Conditions = new LinkConditions { Latency = TimeSpan.FromMilliseconds(5) };
+
+        // What a blocking socket call (Socket.Connect(string, int)) does from the test's thread.
+        Task<IPAddress[]> pending = client.Resolver.GetHostAddressesAsync("ns.sim", AddressFamily.InterNetwork);
+        Assert.False(pending.IsCompleted);
+        Assert.True(sim.WaitUntil(static t => t.IsCompleted, pending, long.MaxValue, static _ => "the lookup"));
+        Assert.Equal(TimeSpan.FromMilliseconds(10), sim.Clock.Elapsed);
+        Assert.Equal(new[] { IPAddress.Parse("10.0.0.53") }, await pending);
+    }
+}
