@@ -78,6 +78,37 @@ public sealed class DnsServer
         return server;
     }
 
+    /// <summary>
+    /// Points every host of the simulation (this one included) at this server: its first address of
+    /// each family as the name servers, and <see cref="DnsZone.TopologyDomain"/> as the search domain,
+    /// so a bare host name such as <c>b</c> finds <c>b.sim.</c>. Hosts added later are not changed.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The server's host has no address on an adapter.</exception>
+    public void UseForAllHosts()
+    {
+        IPAddress[] addresses = new[] { AddressFamily.InterNetwork, AddressFamily.InterNetworkV6 }
+            .Select(f => Host.Adapters.Select(a => a.PrimaryAddress(f)).FirstOrDefault(a => a is not null))
+            .OfType<IPAddress>()
+            .ToArray();
+        if (addresses.Length == 0)
+        {
+            throw new InvalidOperationException($"The DNS server host {Host.Name} has no address on an adapter.");
+        }
+
+        foreach (Host host in Host.Simulation.Hosts)
+        {
+            ResolverSettings settings = host.Resolver.Settings;
+            settings.NameServers.Clear();
+            settings.SearchDomains.Clear();
+            foreach (IPAddress a in addresses)
+            {
+                settings.NameServers.Add(a);
+            }
+
+            settings.SearchDomains.Add(Zone.TopologyDomain);
+        }
+    }
+
     /// <summary>Stops the server and frees port 53; later queries get ICMP port unreachable.</summary>
     public void Stop()
     {

@@ -75,6 +75,11 @@ public sealed class HostResolver
         }
 
         string proto = ServicesFile.ProtocolName(protocol);
+        if (service.Length == 0)
+        {
+            return Task.FromException<int>(new SocketException((int)SocketError.HostNotFound));
+        }
+
         if (Host.Services.TryGetPort(service, proto, out port))
         {
             return Task.FromResult(port);

@@ -76,4 +76,83 @@ public class DnsServerTests
         Assert.Equal(TimeSpan.FromMilliseconds(10), sim.Clock.Elapsed);
         Assert.Equal(new[] { IPAddress.Parse("10.0.0.53") }, await pending);
     }
+
+    [Fact]
+    public void Topology_names_follow_the_configured_domain_cover_every_adapter_address_and_switch_off()
+    {
+        Gen<(int Seed, int Hosts, string Domain)> cases =
+            from seed in Gen.Choose(1, int.MaxValue)
+            from hosts in Gen.Choose(1, 12)
+            from domain in Gen.Elements("sim.", "corp.example.", "lab")
+            select (seed, hosts, domain);
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(20), Prop.ForAll(Arb.From(cases), c =>
+        {
+            (Simulation sim, Host client, DnsServer server) = ResolutionTests.World(c.Seed);
+            server.Zone.TopologyDomain = c.Domain;
+            var r = new SimNet.Kernel.SimRandom((ulong)c.Seed);
+            Host[] extra = Enumerable.Range(0, c.Hosts).Select(i =>
+            {
+                Host h = sim.AddHost($"n{i}");
+                NetworkAdapter eth = h.AddAdapter("eth0", sim.Segments[0], $"10.0.1.{i + 1}/24");
+                if (r.Next(2) == 0)
+                {
+                    eth.AddAddress($"fd00::1:{i + 1:x}/64");
+                }
+
+                if (r.Next(3) == 0)
+                {
+                    h.AddAdapter("eth1", sim.AddSegment($"s{i}"), $"192.168.{i}.1/24");
+                }
+
+                return h;
+            }).ToArray();
+            string suffix = "." + c.Domain.TrimEnd('.');
+            client.Run(async () =>
+            {
+                foreach (Host h in extra)
+                {
+                    IPAddress[] got = await client.Resolver.GetHostAddressesAsync(h.Name + suffix, AddressFamily.Unspecified);
+                    IPAddress[] want = h.Adapters.SelectMany(a => a.Addresses).Select(a => a.Address).OrderBy(a => a.AddressFamily).ToArray();
+                    Assert.Equal(want, got);
+                }
+            });
+
+            server.Zone.IncludeTopologyNames = false;
+            client.Resolver.FlushCache();
+            Exception? error = null;
+            client.Run(async () =>
+            {
+                try
+                {
+                    await client.Resolver.GetHostAddressesAsync(extra[0].Name + suffix, AddressFamily.Unspecified);
+                }
+                catch (SocketException e)
+                {
+                    error = e;
+                }
+            });
+            Assert.Equal(SocketError.HostNotFound, Assert.IsType<SocketException>(error).SocketErrorCode);
+        }));
+    }
+
+    [Fact]
+    public void Server_answers_FORMERR_to_a_malformed_query_NOTIMP_to_other_opcodes_and_nothing_to_responses()
+    {
+        (Simulation _, Host _, DnsServer server) = ResolutionTests.World(2);
+        byte[] query = DnsWire.Encode(DnsMessage.Query(0x4242, "ns.sim.", DnsRecordType.A));
+        byte[] broken = query[..^3];
+        Assert.True(DnsWire.TryDecode(server.Respond(broken), out DnsMessage? formErr, out _));
+        Assert.Equal((DnsRcode.FormErr, (ushort)0x4242, true), (formErr!.Rcode, formErr.Id, formErr.IsResponse));
+
+        byte[] status = (byte[])query.Clone();
+        status[2] |= 2 << 3; // opcode STATUS
+        Assert.True(DnsWire.TryDecode(server.Respond(status), out DnsMessage? notImp, out _));
+        Assert.Equal(DnsRcode.NotImp, notImp!.Rcode);
+
+        byte[] response = (byte[])query.Clone();
+        response[2] |= 0x80;
+        Assert.Null(server.Respond(response));
+        Assert.Null(server.Respond(new byte[5]));
+        Assert.Equal(3, server.Malformed);
+    }
 }
