@@ -28,13 +28,19 @@ public sealed class HostResolver
 {
     private readonly Dictionary<(string Name, DnsRecordType Type), (LookupResult Result, long ExpiresTicks)> cache = new();
 
+    private ResolverSettings settings = new();
+
     internal HostResolver(Host host) => Host = host;
 
     /// <summary>The host doing the resolving.</summary>
     public Host Host { get; }
 
-    /// <summary>The resolv.conf of this host.</summary>
-    public ResolverSettings Settings { get; } = new();
+    /// <summary>The resolv.conf of this host; replace it with one from <see cref="ResolverSettings.Parse"/>, or edit it in place.</summary>
+    public ResolverSettings Settings
+    {
+        get => settings;
+        set => settings = value ?? throw new ArgumentNullException(nameof(value));
+    }
 
     /// <summary>Forgets every cached answer.</summary>
     public void FlushCache()

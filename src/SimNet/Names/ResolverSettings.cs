@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 
 namespace SimNet.Names;
@@ -54,6 +55,76 @@ public sealed class ResolverSettings
         {
             ArgumentOutOfRangeException.ThrowIfNegative(value);
             ndots = value;
+        }
+    }
+
+    /// <summary>
+    /// Reads <c>/etc/resolv.conf</c> text: <c>nameserver</c> (at most 3 kept, as glibc), <c>search</c>
+    /// and <c>domain</c> (the last of the two wins), and <c>options timeout:n attempts:n ndots:n</c>
+    /// (glibc's caps: timeout 30 s, attempts 5, ndots 15). Comments start with <c>#</c> or <c>;</c>;
+    /// unknown or malformed lines are ignored, as glibc ignores them.
+    /// </summary>
+    public static ResolverSettings Parse(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var settings = new ResolverSettings();
+        foreach (string raw in text.Split('\n'))
+        {
+            string line = raw.Split('#', ';')[0];
+            string[] f = line.Split(new[] { ' ', '\t', '\r' }, StringSplitOptions.RemoveEmptyEntries);
+            if (f.Length < 2)
+            {
+                continue;
+            }
+
+            switch (f[0])
+            {
+                case "nameserver" when settings.NameServers.Count < 3 && IPAddress.TryParse(f[1], out IPAddress? server):
+                    settings.NameServers.Add(server);
+                    break;
+                case "search" or "domain":
+                    settings.SearchDomains.Clear();
+                    foreach (string d in f.Skip(1).Take(f[0] == "domain" ? 1 : 6))
+                    {
+                        if (DnsName.TryNormalize(d) is not null)
+                        {
+                            settings.SearchDomains.Add(d.TrimEnd('.'));
+                        }
+                    }
+
+                    break;
+                case "options":
+                    foreach (string option in f.Skip(1))
+                    {
+                        settings.ApplyOption(option);
+                    }
+
+                    break;
+            }
+        }
+
+        return settings;
+    }
+
+    private void ApplyOption(string option)
+    {
+        int colon = option.IndexOf(':', StringComparison.Ordinal);
+        if (colon < 0 || !int.TryParse(option.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out int n))
+        {
+            return;
+        }
+
+        switch (option[..colon])
+        {
+            case "timeout":
+                Timeout = TimeSpan.FromSeconds(Math.Clamp(n, 1, 30));
+                break;
+            case "attempts":
+                Attempts = Math.Clamp(n, 1, 5);
+                break;
+            case "ndots":
+                Ndots = Math.Min(n, 15);
+                break;
         }
     }
 
