@@ -267,13 +267,14 @@ public sealed class HostResolver
             return v4;
         }
 
+        // Addresses of either family are an answer; otherwise a timeout outranks "no data".
         LookupResult v6 = await QueryAsync(name, DnsRecordType.Aaaa, cancellationToken).ConfigureAwait(true);
-        if (v6.Status == LookupStatus.TryAgain || (v4.Status == LookupStatus.NoData && v6.Status != LookupStatus.Success))
+        if (v4.Status == LookupStatus.Success || v6.Status == LookupStatus.Success)
         {
-            return v6.Status == LookupStatus.NxDomain ? v4 : v6;
+            return new LookupResult(LookupStatus.Success, v4.Status == LookupStatus.Success ? v4.CanonicalName : v6.CanonicalName, v4.Records.Concat(v6.Records).ToArray());
         }
 
-        return new LookupResult(LookupStatus.Success, v4.Status == LookupStatus.Success ? v4.CanonicalName : v6.CanonicalName, v4.Records.Concat(v6.Records).ToArray());
+        return v6.Status == LookupStatus.TryAgain ? v6 : v4;
     }
 
     /// <summary>One question to the configured servers, each attempt asking each server in order.</summary>
