@@ -375,7 +375,10 @@ public sealed class HostResolver
             return work();
         }
 
-        var result = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        // Continuations run inline, on the simulation thread, as for a task completed by the
+        // simulation itself: a ContinueWith(ExecuteSynchronously) that posts back to the context
+        // then happens within the same pump.
+        var result = new TaskCompletionSource<T>();
         sim.Spawn(Host, async () =>
         {
             try
