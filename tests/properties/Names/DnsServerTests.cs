@@ -155,4 +155,21 @@ public class DnsServerTests
         Assert.Null(server.Respond(new byte[5]));
         Assert.Equal(3, server.Malformed);
     }
+
+    [Fact]
+    public void Socket_connect_by_name_resolves_through_the_DNS_server_over_a_lossy_link_from_the_test_thread()
+    {
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(20), Prop.ForAll(Arb.From(Gen.Choose(1, int.MaxValue)), seed =>
+        {
+            (Simulation sim, Host client, DnsServer server) = ResolutionTests.World(seed);
+            sim.Segments[0].Conditions = new LinkConditions { Latency = TimeSpan.FromMilliseconds(1), LossRate = 0.2 };
+            server.Zone.Add(DnsRecord.Cname("db.z.sim.", "ns.sim.", TimeSpan.FromMinutes(1)));
+            client.Resolver.Settings = ResolverSettings.Parse("nameserver 10.0.0.53\nsearch z.sim\noptions attempts:5 timeout:1\n");
+            client.Resolver.Settings.Attempts = 40; // beyond glibc's cap, so a 36% round-trip loss cannot beat it
+            using var socket = new SimNet.Sockets.Socket(client, AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+            socket.Connect("db", 5353);
+            Assert.Equal(new IPEndPoint(IPAddress.Parse("10.0.0.53"), 5353), socket.RemoteEndPoint);
+            Assert.True(server.Answered >= 1);
+        }));
+    }
 }
