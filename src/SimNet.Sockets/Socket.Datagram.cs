@@ -14,6 +14,10 @@ public sealed partial class Socket
     private byte[]? lastDestinationBytes;
     private IPAddress? lastDestination;
 
+    // The raw sa_family bytes that SocketAddress.Family reported as this socket's family (see IsOwnFamily).
+    private ushort ownFamilyRaw;
+    private bool ownFamilyRawKnown;
+
     // ------------------------------------------------------------------ send
 
     /// <summary>Sends a datagram to the connected endpoint.</summary>
@@ -102,7 +106,7 @@ public sealed partial class Socket
         ThrowIfDisposed();
         ArgumentNullException.ThrowIfNull(socketAddress);
         ValidateFlags(socketFlags, SupportedSendFlags);
-        if (socketAddress.Family != AddressFamily)
+        if (!IsOwnFamily(socketAddress))
         {
             throw SocketErrors.Exception(SocketError.AddressFamilyNotSupported, $"The socket address is {socketAddress.Family} but the socket is {AddressFamily}.");
         }
@@ -301,7 +305,7 @@ public sealed partial class Socket
     {
         ThrowIfDisposed();
         ArgumentNullException.ThrowIfNull(receivedAddress);
-        if (receivedAddress.Family != AddressFamily)
+        if (!IsOwnFamily(receivedAddress))
         {
             throw new ArgumentException($"The socket address is {receivedAddress.Family} but the socket is {AddressFamily}.", nameof(receivedAddress));
         }
@@ -309,6 +313,30 @@ public sealed partial class Socket
         ReceivedDatagram d = ReceiveCore(buffer, socketFlags, requireBound: true, "ReceiveFrom");
         WriteSocketAddress(receivedAddress, d.Source, d.SourcePort);
         return d.Length;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="address"/> is of this socket's family. <see cref="SocketAddress.Family"/>
+    /// asks the native layer on every read; the raw family bytes it once mapped to this socket's family
+    /// answer the same without it, so a send or receive loop makes no native call.
+    /// </summary>
+    private bool IsOwnFamily(SocketAddress address)
+    {
+        ReadOnlySpan<byte> raw = address.Buffer.Span;
+        ushort rawFamily = raw.Length >= 2 ? System.Runtime.InteropServices.MemoryMarshal.Read<ushort>(raw) : (ushort)0;
+        if (ownFamilyRawKnown && rawFamily == ownFamilyRaw && raw.Length >= 2)
+        {
+            return true;
+        }
+
+        if (address.Family != AddressFamily)
+        {
+            return false;
+        }
+
+        ownFamilyRaw = rawFamily;
+        ownFamilyRawKnown = raw.Length >= 2;
+        return true;
     }
 
     private void WriteSocketAddress(SocketAddress target, IPAddress source, int port)
@@ -374,6 +402,7 @@ public sealed partial class Socket
         long deadline = DeadlineFor(receiveTimeout);
         while (true)
         {
+            bool seated, entered;
             lock (sim.Gate)
             {
                 ThrowIfDisposed();
@@ -397,9 +426,16 @@ public sealed partial class Socket
                 {
                     throw SocketErrors.Exception(SocketError.WouldBlock, $"{operation} on a non-blocking socket with nothing queued");
                 }
+
+                // Nothing queued: take the driver's seat in this lock rather than in WaitUntil's next one.
+                seated = sim.TryTakeDriverSeatLocked(deadline, out entered);
             }
 
-            bool ready = sim.WaitUntil(static s => s.disposed || s.udp!.HasDataOrError, this, deadline, static s => $"a blocking Receive on {s.udp!.Describe()}");
+            Func<Socket, bool> readable = static s => s.disposed || s.udp!.HasDataOrError;
+            Func<Socket, string> describe = static s => $"a blocking Receive on {s.udp!.Describe()}";
+            bool ready = seated
+                ? sim.DriveUntil(readable, this, deadline, describe, entered)
+                : sim.WaitUntil(readable, this, deadline, describe);
             if (disposed)
             {
                 throw SocketErrors.Exception(SocketError.Interrupted, $"the socket was closed during a blocking {operation}");

@@ -286,6 +286,39 @@ public sealed class Simulation
             driver = Thread.CurrentThread;
         }
 
+        return DriveUntil(condition, state, deadlineTicks, describe, entered);
+    }
+
+    /// <summary>
+    /// For a caller that holds <see cref="Gate"/> and has just seen its condition false: takes the
+    /// driver's seat in that same lock when it is free (or already this thread's) and the deadline is
+    /// ahead, so <see cref="DriveUntil"/> can follow without <see cref="WaitUntil"/>'s own first lock.
+    /// False: another thread drives or time is up; call <see cref="WaitUntil"/> instead.
+    /// </summary>
+    internal bool TryTakeDriverSeatLocked(long deadlineTicks, out bool entered)
+    {
+        entered = false;
+        if (Clock.NowTicks >= deadlineTicks)
+        {
+            return false;
+        }
+
+        if (driver is null)
+        {
+            driver = Thread.CurrentThread;
+            entered = true;
+            return true;
+        }
+
+        return driver == Thread.CurrentThread;
+    }
+
+    /// <summary>
+    /// The driving half of <see cref="WaitUntil"/>: this thread holds the driver's seat (taken now when
+    /// <paramref name="entered"/>, else already) and the condition was false; pumps until it holds.
+    /// </summary>
+    internal bool DriveUntil<TState>(Func<TState, bool> condition, TState state, long deadlineTicks, Func<TState, string> describe, bool entered)
+    {
         try
         {
             while (true)

@@ -14,12 +14,11 @@ namespace SimNet.Tracing;
 public sealed class Trace
 {
     private const ulong FnvOffset = 14695981039346656037UL;
-    private const ulong FnvPrime = 1099511628211UL;
 
     private readonly List<TraceEvent> events = new();
     private readonly long[] kindCounts = new long[Enum.GetValues<TraceKind>().Length + 1];
     private readonly long[] dropCounts = new long[Enum.GetValues<DropReason>().Length];
-    private ulong hash = FnvOffset;
+    private FnvStream stream = new(FnvOffset);
 
     internal Trace()
     {
@@ -32,7 +31,7 @@ public sealed class Trace
     public IReadOnlyList<TraceEvent> Events => events;
 
     /// <summary>The stable hash of every event recorded so far.</summary>
-    public ulong Hash => hash;
+    public ulong Hash => stream.Value;
 
     /// <summary>Raised for every event as it is recorded, on the simulation's thread.</summary>
     public event Action<TraceEvent>? Recorded;
@@ -54,21 +53,22 @@ public sealed class Trace
             dropCounts[(int)e.Reason]++;
         }
 
-        ulong h = hash;
-        h = Mix(h, (ulong)e.Time.Ticks);
-        h = Mix(h, (ulong)e.Kind);
-        h = Mix(h, (ulong)e.PacketId);
-        h = Mix(h, (ulong)e.ParentId);
-        h = Mix(h, (ulong)e.Reason);
-        h = Mix(h, (ulong)e.Protocol);
-        h = Mix(h, (ulong)hostIndex);
-        h = MixAddress(h, e.Source);
-        h = Mix(h, (ulong)e.SourcePort);
-        h = MixAddress(h, e.Destination);
-        h = Mix(h, (ulong)e.DestinationPort);
-        h = Mix(h, (ulong)e.Length);
-        h = Mix(h, (ulong)e.Receivers);
-        hash = h;
+        // The same bytes, in the same order, as Mix/MixAddress define; FnvStream only multiplies less.
+        FnvStream h = stream;
+        h.Add((ulong)e.Time.Ticks);
+        h.Add((ulong)e.Kind);
+        h.Add((ulong)e.PacketId);
+        h.Add((ulong)e.ParentId);
+        h.Add((ulong)e.Reason);
+        h.Add((ulong)e.Protocol);
+        h.Add((ulong)hostIndex);
+        h.Add(e.Source);
+        h.Add((ulong)e.SourcePort);
+        h.Add(e.Destination);
+        h.Add((ulong)e.DestinationPort);
+        h.Add((ulong)e.Length);
+        h.Add((ulong)e.Receivers);
+        stream = h;
 
         if (KeepEvents)
         {
@@ -76,65 +76,5 @@ public sealed class Trace
         }
 
         Recorded?.Invoke(e);
-    }
-
-    /// <summary>FNV-1a over the 8 little-endian bytes of <paramref name="value"/>.</summary>
-    /// <remarks>
-    /// A zero byte only multiplies by the prime ((h ^ 0) * p = h * p), so the zero bytes above the
-    /// highest set one are folded into one multiply by a power of the prime: the same hash, with a
-    /// third of the multiplies for the small numbers most fields hold.
-    /// </remarks>
-    internal static ulong Mix(ulong h, ulong value)
-    {
-        int significant = (71 - System.Numerics.BitOperations.LeadingZeroCount(value)) >> 3;
-        for (int i = 0; i < significant; i++)
-        {
-            h = (h ^ (value & 0xFF)) * FnvPrime;
-            value >>= 8;
-        }
-
-        return h * FnvPrimePowers[8 - significant];
-    }
-
-    /// <summary>FnvPrime^k for k = 0..8 (mod 2^64).</summary>
-    private static ReadOnlySpan<ulong> FnvPrimePowers =>
-    [
-        1UL,
-        FnvPrime,
-        unchecked(FnvPrime * FnvPrime),
-        unchecked(FnvPrime * FnvPrime * FnvPrime),
-        unchecked(FnvPrime * FnvPrime * FnvPrime * FnvPrime),
-        unchecked(FnvPrime * FnvPrime * FnvPrime * FnvPrime * FnvPrime),
-        unchecked(FnvPrime * FnvPrime * FnvPrime * FnvPrime * FnvPrime * FnvPrime),
-        unchecked(FnvPrime * FnvPrime * FnvPrime * FnvPrime * FnvPrime * FnvPrime * FnvPrime),
-        unchecked(FnvPrime * FnvPrime * FnvPrime * FnvPrime * FnvPrime * FnvPrime * FnvPrime * FnvPrime),
-    ];
-
-    internal static ulong MixAddress(ulong h, IPAddress address)
-    {
-        if (address.AddressFamily == AddressFamily.InterNetwork)
-        {
-            // The same bytes as TryWriteBytes gives, read from the address's own field: no copy.
-#pragma warning disable CS0618 // IPAddress.Address is obsolete for IPv6 only; it is exact for IPv4
-            long network = address.Address;
-#pragma warning restore CS0618
-            h = Mix(h, 4UL);
-            for (int i = 0; i < 4; i++)
-            {
-                h = (h ^ (ulong)((network >> (8 * i)) & 0xFF)) * FnvPrime;
-            }
-
-            return h;
-        }
-
-        Span<byte> bytes = stackalloc byte[16];
-        address.TryWriteBytes(bytes, out int written);
-        h = Mix(h, address.AddressFamily == AddressFamily.InterNetwork ? 4UL : 6UL);
-        for (int i = 0; i < written; i++)
-        {
-            h = (h ^ bytes[i]) * FnvPrime;
-        }
-
-        return h;
     }
 }
