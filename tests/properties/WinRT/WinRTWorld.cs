@@ -102,3 +102,41 @@ internal static class WinRTWorld
 
     public static IPAddress Ip(string s) => IPAddress.Parse(s);
 }
+
+internal static class Failure
+{
+    public const int IllegalMethodCall = unchecked((int)0x8000000E);
+    public const int InvalidArgument = unchecked((int)0x80070057);
+
+    /// <summary>Runs <paramref name="operation"/> (sync throw or faulted task alike) and returns what it threw.</summary>
+    public static async Task<Exception> Of(Func<Task> operation)
+    {
+        try
+        {
+            await operation();
+        }
+        catch (Exception e)
+        {
+            return e;
+        }
+
+        throw new Xunit.Sdk.XunitException("The operation succeeded; a failure was expected.");
+    }
+
+    public static Exception OfSync(Action operation)
+    {
+        try
+        {
+            operation();
+        }
+        catch (Exception e)
+        {
+            return e;
+        }
+
+        throw new Xunit.Sdk.XunitException("The operation succeeded; a failure was expected.");
+    }
+
+    public static SimNet.Windows.Networking.Sockets.SocketErrorStatus Status(Exception e) =>
+        SimNet.Windows.Networking.Sockets.SocketError.GetStatus(e.HResult);
+}
