@@ -71,20 +71,9 @@ internal static class WinRTWorld
 
     public static Config Quick(int tests = 40) => Config.QuickThrowOnFailure.WithMaxTest(tests);
 
-    public static string Text(DatagramSocketMessageReceivedEventArgs e)
-    {
-        DataReader r = e.GetDataReader();
-        return r.ReadString(r.UnconsumedBufferLength);
-    }
+    public static string Text(DatagramSocketMessageReceivedEventArgs e) => DatagramSocketChat.ChatDemo.ReadAll(e);
 
-    public static async Task SendAsync(IOutputStream stream, string text)
-    {
-        var w = new DataWriter(stream);
-        w.WriteString(text);
-        await w.StoreAsync();
-        w.DetachStream();
-        w.Dispose();
-    }
+    public static Task SendAsync(IOutputStream stream, string text) => DatagramSocketChat.ChatDemo.WriteAsync(stream, text);
 
     public static string P(int port) => port.ToString(CultureInfo.InvariantCulture);
 
