@@ -189,6 +189,89 @@ public class DispatchAndLifetimeTests
     }
 
     [Fact]
+    public void OutboundUnicastHopLimit_is_the_TTL_a_router_decrements()
+    {
+        Prop.ForAll(Gen.Choose(1, 4).ToArbitrary(), Gen.Choose(1, 3).ToArbitrary(), (hopLimit, routers) =>
+        {
+            var sim = new Simulation(hopLimit * 10 + routers);
+            var segments = Enumerable.Range(0, routers + 1).Select(i => sim.AddSegment($"s{i}")).ToArray();
+            Host me = sim.AddHost("me");
+            me.AddAdapter("eth0", segments[0], "10.0.0.1/24");
+            me.AddDefaultRoute("10.0.0.254");
+            for (int r = 0; r < routers; r++)
+            {
+                Host router = sim.AddRouter($"r{r}");
+                router.AddAdapter("in", segments[r], $"10.{r}.0.254/24");
+                router.AddAdapter("out", segments[r + 1], $"10.{r + 1}.0.253/24");
+                if (r + 1 < routers)
+                {
+                    router.AddDefaultRoute($"10.{r + 1}.0.254");
+                }
+
+                if (r > 0)
+                {
+                    router.AddRoute("10.0.0.0/24", $"10.{r}.0.253");
+                }
+            }
+
+            Host far = sim.AddHost("far");
+            far.AddAdapter("eth0", segments[routers], $"10.{routers}.0.1/24");
+            var heard = new List<string>();
+            far.Run(async () => heard = (await ListenAsync(5000)).Got);
+            me.Run(async () =>
+            {
+                using var socket = new DatagramSocket();
+                socket.Control.OutboundUnicastHopLimit = (byte)hopLimit;
+                socket.MessageReceived += (_, _) => { };
+                await socket.ConnectAsync(new HostName($"10.{routers}.0.1"), "5000");
+                await SendAsync(socket.OutputStream, "hop");
+                await Pause(sim);
+            });
+            Assert.Equal(hopLimit > routers ? new[] { "hop" } : Array.Empty<string>(), heard);
+            Assert.Equal(hopLimit > routers ? 0 : 1, sim.Trace.Dropped(DropReason.TtlExpired));
+        }).Check(Quick(20));
+    }
+
+    [Fact]
+    public void GetOutputStreamAsync_with_an_EndpointPair_binds_to_its_local_part_once()
+    {
+        Star star = Star.Build(8, new[] { new AdapterSpec(true, true, false), new AdapterSpec(true, true, false) });
+        var heard = new List<(string, string)>();
+        star.Listeners[1].Run(async () =>
+        {
+            var s = new DatagramSocket();
+            s.MessageReceived += (_, e) => heard.Add((e.RemoteAddress.CanonicalName, e.RemotePort));
+            await s.BindServiceNameAsync("5000");
+        });
+        star.Me.Run(async () =>
+        {
+            using var socket = new DatagramSocket();
+            var pair = new EndpointPair(new HostName("10.1.0.1"), "5555", new HostName("10.1.0.2"), "5000");
+            await SendAsync(await socket.GetOutputStreamAsync(pair), "x");
+            Assert.Equal("5555", socket.Information.LocalPort);
+            Assert.Equal(Failure.IllegalMethodCall, (await Failure.Of(() => socket.GetOutputStreamAsync(pair))).HResult);
+            await SendAsync(await socket.GetOutputStreamAsync(new EndpointPair(null, string.Empty, new HostName("10.1.0.2"), "5000")), "y");
+            await Pause(star.Sim);
+        });
+        Assert.Equal(new[] { ("10.1.0.1", "5555"), ("10.1.0.1", "5555") }, heard);
+    }
+
+    [Fact]
+    public void A_second_ConnectAsync_fails_with_E_ILLEGAL_METHOD_CALL_and_writing_before_connect_too()
+    {
+        Star star = Star.Build(8, new[] { new AdapterSpec(true, true, false) });
+        star.Me.Run(async () =>
+        {
+            using var socket = new DatagramSocket();
+            socket.MessageReceived += (_, _) => { };
+            Assert.Equal(Failure.IllegalMethodCall, (await Failure.Of(() => socket.OutputStream.WriteAsync(new byte[1]))).HResult);
+            await socket.ConnectAsync(new HostName("10.0.0.2"), "9");
+            Assert.Equal(Failure.IllegalMethodCall, (await Failure.Of(() => socket.ConnectAsync(new HostName("10.0.0.3"), "9"))).HResult);
+            Assert.Equal("10.0.0.2", socket.Information.RemoteAddress!.CanonicalName);
+        });
+    }
+
+    [Fact]
     public void The_same_seed_gives_the_same_trace_hash()
     {
         Prop.ForAll(Arb.From(Seed), Arb.From(Adapters), (seed, specs) =>
