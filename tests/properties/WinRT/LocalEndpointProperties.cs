@@ -193,6 +193,23 @@ public class LocalEndpointProperties
     }
 
     [Fact]
+    public void A_socket_bound_to_an_IPv4_address_cannot_connect_or_send_to_IPv6_AddressFamilyNotSupported()
+    {
+        Star star = Star.Build(3, new[] { new AdapterSpec(true, true, true) });
+        star.Me.Run(async () =>
+        {
+            using var socket = new DatagramSocket();
+            socket.MessageReceived += (_, _) => { };
+            await socket.BindEndpointAsync(new HostName("10.0.0.1"), string.Empty);
+            Exception e = await Failure.Of(async () => await SendAsync(await socket.GetOutputStreamAsync(new HostName("fd00:0::2"), "9"), "x"));
+            Assert.Equal(SocketErrorStatus.AddressFamilyNotSupported, Failure.Status(e));
+            e = await Failure.Of(() => socket.ConnectAsync(new HostName("fd00:0::2"), "9"));
+            Assert.Equal(SocketErrorStatus.AddressFamilyNotSupported, Failure.Status(e));
+        });
+        Assert.Equal(0, star.Sim.Trace.Count(Tracing.TraceKind.Send));
+    }
+
+    [Fact]
     public void Binding_a_foreign_address_fails_with_status_CannotAssignRequestedAddress()
     {
         Star star = Star.Build(3, new[] { new AdapterSpec(true, true, false) });

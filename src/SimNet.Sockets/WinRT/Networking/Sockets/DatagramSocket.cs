@@ -267,6 +267,7 @@ public sealed class DatagramSocket : IDisposable
             lock (host.Simulation.Gate)
             {
                 ThrowIfDisposed();
+                RequireBoundFamily(remote);
                 IPAddress? via = null;
                 if (AddressRules.IsLimitedBroadcast(remote))
                 {
@@ -360,6 +361,7 @@ public sealed class DatagramSocket : IDisposable
             }
 
             RequireMulticastIfMulticastOnly(endpoint.RemoteAddress!);
+            RequireBoundFamily(endpoint.RemoteAddress!);
             Throw(endpoint.SendTo(payload, endpoint.RemoteAddress!, endpoint.RemotePort, broadcastVia));
             StartReceiving();
         }
@@ -372,6 +374,7 @@ public sealed class DatagramSocket : IDisposable
         {
             ThrowIfDisposed();
             RequireMulticastIfMulticastOnly(destination);
+            RequireBoundFamily(destination);
             if (AddressRules.IsLimitedBroadcast(destination))
             {
                 List<IPAddress> sources = BroadcastAdapters.Sources(host, TiedAdapter());
@@ -391,6 +394,16 @@ public sealed class DatagramSocket : IDisposable
             }
 
             StartReceiving();
+        }
+    }
+
+    /// <summary>A socket bound to one address sends only to that address's family (WSAEAFNOSUPPORT otherwise).</summary>
+    private void RequireBoundFamily(IPAddress destination)
+    {
+        if (endpoint.LocalAddress is { } local && !AddressRules.IsAny(local)
+            && AddressRules.Unmap(local).AddressFamily != AddressRules.Unmap(destination).AddressFamily)
+        {
+            throw HResults.Socket(Win32Error.AddressFamilyNotSupported);
         }
     }
 
