@@ -62,8 +62,7 @@ public class ArgumentAndOrderRules
         {
             foreach ((string name, Func<DatagramSocket, Task> call) in BindsAndConnects(star))
             {
-                using var socket = new DatagramSocket();
-                socket.MessageReceived += (_, _) => { };
+                using var socket = Armed();
                 await call(socket);
                 Exception e = Failure.OfSync(() => socket.MessageReceived += (_, _) => { });
                 Assert.True(e is InvalidOperationException, $"{name}: {e}");
@@ -88,8 +87,7 @@ public class ArgumentAndOrderRules
         {
             foreach (var take in RemoteTakers)
             {
-                using var socket = new DatagramSocket();
-                socket.MessageReceived += (_, _) => { };
+                using var socket = Armed();
                 Exception e = await Failure.Of(() => take(socket, null, "5000"));
                 Assert.IsType<ArgumentNullException>(e);
                 Assert.Equal(Failure.InvalidArgument, e.HResult);
@@ -109,8 +107,7 @@ public class ArgumentAndOrderRules
             {
                 foreach (string? service in new[] { null, string.Empty })
                 {
-                    using var socket = new DatagramSocket();
-                    socket.MessageReceived += (_, _) => { };
+                    using var socket = Armed();
                     Exception e = await Failure.Of(() => take(socket, new HostName("10.0.0.2"), service));
                     Assert.IsAssignableFrom<ArgumentException>(e);
                     Assert.Equal(service is null ? typeof(ArgumentNullException) : typeof(ArgumentException), e.GetType());
@@ -128,8 +125,7 @@ public class ArgumentAndOrderRules
         Star star = Lan();
         star.Me.Run(async () =>
         {
-            using var socket = new DatagramSocket();
-            socket.MessageReceived += (_, _) => { };
+            using var socket = Armed();
             Exception e = await Failure.Of(() => socket.ConnectAsync(new EndpointPair(null, null, new HostName("10.0.0.2"), "5000")));
             Assert.IsType<ArgumentNullException>(e);
             await socket.ConnectAsync(new EndpointPair(null, string.Empty, new HostName("10.0.0.2"), "5000"));
@@ -151,8 +147,7 @@ public class ArgumentAndOrderRules
             Star star = Star.Build(seed, specs);
             star.Me.Run(async () =>
             {
-                using var socket = new DatagramSocket();
-                socket.MessageReceived += (_, _) => { };
+                using var socket = Armed();
                 Task connect = socket.ConnectAsync(new HostName(group), "5000");
                 Exception e = await Failure.Of(() => connect);
                 Assert.IsType<COMException>(e);
@@ -178,8 +173,7 @@ public class ArgumentAndOrderRules
 
             star.Me.Run(async () =>
             {
-                using var socket = new DatagramSocket();
-                socket.MessageReceived += (_, _) => { };
+                using var socket = Armed();
                 await socket.ConnectAsync(new HostName($"10.{i}.0.{last}"), "5000");
                 Assert.Equal($"10.{i}.0.{last}", socket.Information.RemoteAddress!.CanonicalName);
                 Assert.Equal("5000", socket.Information.RemotePort);

@@ -56,8 +56,7 @@ public class BroadcastProperties
         Exception? failure = null;
         star.Me.Run(async () =>
         {
-            using var socket = new DatagramSocket();
-            socket.MessageReceived += (_, _) => { };
+            using var socket = Armed();
             try
             {
                 await socket.ConnectAsync(Everyone, P(port));
@@ -115,8 +114,7 @@ public class BroadcastProperties
             Exception? failure = null;
             star.Me.Run(async () =>
             {
-                using var socket = new DatagramSocket();
-                socket.MessageReceived += (_, _) => { };
+                using var socket = Armed();
                 if (bindFirst)
                 {
                     await socket.BindServiceNameAsync(string.Empty);
@@ -189,8 +187,7 @@ public class BroadcastProperties
         Exception? failure = null;
         alone.Run(async () =>
         {
-            using var socket = new DatagramSocket();
-            socket.MessageReceived += (_, _) => { };
+            using var socket = Armed();
             failure = await Failure.Of(() => socket.ConnectAsync(Everyone, "7000"));
         });
         Assert.Equal(SocketErrorStatus.NetworkIsUnreachable, Failure.Status(failure!));
@@ -204,8 +201,7 @@ public class BroadcastProperties
         var heard = Listen(star, 7000);
         star.Me.Run(async () =>
         {
-            using var socket = new DatagramSocket();
-            socket.MessageReceived += (_, _) => { };
+            using var socket = Armed();
             await socket.BindServiceNameAsync(string.Empty, SimNet.Windows.Networking.Connectivity.NetworkAdapter.From(star.Me.Adapters[1]));
             await SendAsync(await socket.GetOutputStreamAsync(Everyone, "7000"), "b");
             await Pause(star.Sim);

@@ -90,8 +90,7 @@ public class DispatchAndLifetimeTests
             await Pause(star.Sim);
             Assert.Equal(0, raised);
             Assert.IsType<ObjectDisposedException>(await Failure.Of(() => socket.BindServiceNameAsync("5001")));
-            using var again = new DatagramSocket();
-            again.MessageReceived += (_, _) => { };
+            using var again = Armed();
             await again.BindServiceNameAsync("5000");
         });
     }
@@ -262,8 +261,7 @@ public class DispatchAndLifetimeTests
         Star star = Star.Build(8, new[] { new AdapterSpec(true, true, false) });
         star.Me.Run(async () =>
         {
-            using var socket = new DatagramSocket();
-            socket.MessageReceived += (_, _) => { };
+            using var socket = Armed();
             Assert.Equal(Failure.IllegalMethodCall, (await Failure.Of(() => socket.OutputStream.WriteAsync(new byte[1]))).HResult);
             await socket.ConnectAsync(new HostName("10.0.0.2"), "9");
             Assert.Equal(Failure.IllegalMethodCall, (await Failure.Of(() => socket.ConnectAsync(new HostName("10.0.0.3"), "9"))).HResult);
@@ -281,8 +279,7 @@ public class DispatchAndLifetimeTests
                 Star star = Star.Build(seed, specs, TimeSpan.FromMilliseconds(2));
                 star.Me.Run(async () =>
                 {
-                    using var socket = new DatagramSocket();
-                    socket.MessageReceived += (_, _) => { };
+                    using var socket = Armed();
                     await socket.BindServiceNameAsync(string.Empty);
                     try
                     {

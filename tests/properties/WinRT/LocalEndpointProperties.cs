@@ -44,8 +44,7 @@ public class LocalEndpointProperties
             });
             star.Me.Run(async () =>
             {
-                using var socket = new DatagramSocket();
-                socket.MessageReceived += (_, _) => { };
+                using var socket = Armed();
                 await socket.ConnectAsync(new EndpointPair(null, string.Empty, new HostName($"10.{t.Target}.0.2"), P(port)));
                 Assert.Equal($"10.{t.Target}.0.1", socket.Information.LocalAddress!.CanonicalName);
                 await SendAsync(socket.OutputStream, "x");
@@ -68,8 +67,7 @@ public class LocalEndpointProperties
                 {
                     for (int i = 0; i < count; i++)
                     {
-                        var socket = new DatagramSocket();
-                        socket.MessageReceived += (_, _) => { };
+                        var socket = Armed();
                         await socket.ConnectAsync(new EndpointPair(null, string.Empty, new HostName("10.0.0.2"), "7"));
                         ports.Add(int.Parse(socket.Information.LocalPort, CultureInfo.InvariantCulture));
                     }
@@ -92,8 +90,7 @@ public class LocalEndpointProperties
             Star star = Star.Build(t.Seed, t.Specs);
             star.Me.Run(async () =>
             {
-                using var socket = new DatagramSocket();
-                socket.MessageReceived += (_, _) => { };
+                using var socket = Armed();
                 await socket.ConnectAsync(new EndpointPair(new HostName($"10.{t.Target}.0.1"), P(port), new HostName($"10.{t.Target}.0.2"), "9"));
                 Assert.Equal($"10.{t.Target}.0.1", socket.Information.LocalAddress!.CanonicalName);
                 Assert.Equal(P(port), socket.Information.LocalPort);
@@ -116,8 +113,7 @@ public class LocalEndpointProperties
             });
             star.Me.Run(async () =>
             {
-                using var socket = new DatagramSocket();
-                socket.MessageReceived += (_, _) => { };
+                using var socket = Armed();
                 await socket.BindServiceNameAsync(P(port), WinRTAdapter.From(star.Me.Adapters[t.Target]));
                 Assert.Equal($"10.{t.Target}.0.1", socket.Information.LocalAddress!.CanonicalName);
                 await SendAsync(await socket.GetOutputStreamAsync(new HostName($"10.{t.Target}.0.2"), "4000"), "x");
@@ -135,8 +131,7 @@ public class LocalEndpointProperties
             Star star = Star.Build(t.Seed, t.Specs);
             star.Me.Run(async () =>
             {
-                using var socket = new DatagramSocket();
-                socket.MessageReceived += (_, _) => { };
+                using var socket = Armed();
                 await socket.BindServiceNameAsync(P(port), WinRTAdapter.From(star.Me.Adapters[t.Target]));
                 HostName local = kind switch
                 {
@@ -164,14 +159,11 @@ public class LocalEndpointProperties
         Star star = Star.Build(3, new[] { new AdapterSpec(true, true, false), new AdapterSpec(true, true, false) });
         star.Me.Run(async () =>
         {
-            var a = new DatagramSocket();
-            a.MessageReceived += (_, _) => { };
+            var a = Armed();
             await a.BindServiceNameAsync("6000", WinRTAdapter.From(star.Me.Adapters[0]));
-            var b = new DatagramSocket();
-            b.MessageReceived += (_, _) => { };
+            var b = Armed();
             await b.BindServiceNameAsync("6000", WinRTAdapter.From(star.Me.Adapters[1]));
-            var c = new DatagramSocket();
-            c.MessageReceived += (_, _) => { };
+            var c = Armed();
             Exception e = await Failure.Of(() => c.BindServiceNameAsync("6000", WinRTAdapter.From(star.Me.Adapters[0])));
             Assert.Equal(SocketErrorStatus.AddressAlreadyInUse, Failure.Status(e));
             Assert.Equal(unchecked((int)0x80072740), e.HResult);
@@ -184,8 +176,7 @@ public class LocalEndpointProperties
         Star star = Star.Build(3, new[] { new AdapterSpec(true, true, false) });
         star.Me.Run(async () =>
         {
-            using var socket = new DatagramSocket();
-            socket.MessageReceived += (_, _) => { };
+            using var socket = Armed();
             await socket.BindServiceNameAsync(string.Empty);
             Exception e = await Failure.Of(() => socket.BindEndpointAsync(null, "5000"));
             Assert.Equal(Failure.IllegalMethodCall, e.HResult);
@@ -198,8 +189,7 @@ public class LocalEndpointProperties
         Star star = Star.Build(3, new[] { new AdapterSpec(true, true, true) });
         star.Me.Run(async () =>
         {
-            using var socket = new DatagramSocket();
-            socket.MessageReceived += (_, _) => { };
+            using var socket = Armed();
             await socket.BindEndpointAsync(new HostName("10.0.0.1"), string.Empty);
             Exception e = await Failure.Of(async () => await SendAsync(await socket.GetOutputStreamAsync(new HostName("fd00:0::2"), "9"), "x"));
             Assert.Equal(SocketErrorStatus.AddressFamilyNotSupported, Failure.Status(e));
@@ -215,8 +205,7 @@ public class LocalEndpointProperties
         Star star = Star.Build(3, new[] { new AdapterSpec(true, true, false) });
         star.Me.Run(async () =>
         {
-            using var socket = new DatagramSocket();
-            socket.MessageReceived += (_, _) => { };
+            using var socket = Armed();
             Exception e = await Failure.Of(() => socket.BindEndpointAsync(new HostName("10.0.0.2"), "5000"));
             Assert.Equal(SocketErrorStatus.CannotAssignRequestedAddress, Failure.Status(e));
         });

@@ -29,8 +29,7 @@ public class NameResolutionProperties
             string? expected = !mine.Up ? null : mine.HasIPv4 ? $"10.{target}.0.2" : mine.HasIPv6 ? System.Net.IPAddress.Parse($"fd00:{target}::2").ToString() : null;
             star.Me.Run(async () =>
             {
-                using var socket = new DatagramSocket();
-                socket.MessageReceived += (_, _) => { };
+                using var socket = Armed();
                 Task connect = socket.ConnectAsync(new HostName($"L{target}"), P(port));
                 if (expected is null)
                 {
@@ -69,8 +68,7 @@ public class NameResolutionProperties
         Star star = Star.Build(4, new[] { new AdapterSpec(true, true, false) });
         star.Me.Run(async () =>
         {
-            using var socket = new DatagramSocket();
-            socket.MessageReceived += (_, _) => { };
+            using var socket = Armed();
             Exception e = await Failure.Of(() => socket.ConnectAsync(new HostName("nobody.example"), "9"));
             Assert.Equal(SocketErrorStatus.HostNotFound, Failure.Status(e));
             Assert.Equal(unchecked((int)0x80072AF9), e.HResult);
@@ -87,8 +85,7 @@ public class NameResolutionProperties
             Star star = Star.Build(4, new[] { new AdapterSpec(true, true, false) });
             star.Me.Run(async () =>
             {
-                using var socket = new DatagramSocket();
-                socket.MessageReceived += (_, _) => { };
+                using var socket = Armed();
                 Exception e = await Failure.Of(() => socket.ConnectAsync(new HostName("l0"), "no-such-service-" + P(port)));
                 Assert.Equal(SocketErrorStatus.HostNotFound, Failure.Status(e));
                 await socket.ConnectAsync(new HostName("l0"), P(port));
@@ -103,8 +100,7 @@ public class NameResolutionProperties
         Star star = Star.Build(4, new[] { new AdapterSpec(true, true, false) });
         star.Me.Run(async () =>
         {
-            using var socket = new DatagramSocket();
-            socket.MessageReceived += (_, _) => { };
+            using var socket = Armed();
             await socket.BindEndpointAsync(new HostName("me"), "5000");
             Assert.Equal("10.0.0.1", socket.Information.LocalAddress!.CanonicalName);
         });

@@ -75,6 +75,14 @@ internal static class WinRTWorld
 
     public static Task SendAsync(IOutputStream stream, string text) => DatagramSocketChat.ChatDemo.WriteAsync(stream, text);
 
+    /// <summary>A socket on the current host with a handler that ignores what arrives, ready to bind or connect.</summary>
+    public static DatagramSocket Armed()
+    {
+        var s = new DatagramSocket();
+        s.MessageReceived += (_, _) => { };
+        return s;
+    }
+
     public static string P(int port) => port.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>A socket on the current host bound to <paramref name="port"/> that records what it receives.</summary>
