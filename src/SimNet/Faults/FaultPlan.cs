@@ -10,9 +10,9 @@ namespace SimNet.Faults;
 /// set that matches, in the order they were set. The stack above never sees a fault, only its effect.
 /// </summary>
 /// <remarks>
-/// Limitations: a partition or hold is checked when a packet enters the link, so a packet already in
-/// flight when a partition starts still arrives. Faults are per hop; a host-pair scope applies on the
-/// hop that reaches the destination host.
+/// Limitations: a partition or hold is checked when a packet enters a link, so a packet already in
+/// flight when a partition starts still arrives. A host-pair scope (partition, hold, conditions) acts on
+/// the first hop, as the packet leaves the sending host; segment and adapter scopes act on every hop.
 /// </remarks>
 internal sealed class FaultPlan
 {
@@ -118,10 +118,9 @@ internal sealed class FaultPlan
             return;
         }
 
-        Host? origin = packet.Origin;
         for (int i = 0; i < partitions.Count; i++)
         {
-            if (partitions[i].Blocks(from.Host, origin, to.Host))
+            if (partitions[i].Blocks(from.Host, to.Host, packet.Destination))
             {
                 sim.Drop(packet, from.Host, from, DropReason.Partition);
                 return;
@@ -130,7 +129,7 @@ internal sealed class FaultPlan
 
         for (int i = 0; i < holds.Count; i++)
         {
-            if (holds[i].Catches(from.Host, origin, to.Host))
+            if (holds[i].Catches(from.Host, to.Host, packet.Destination))
             {
                 holds[i].Queue.Add((packet, to));
                 return;
@@ -145,7 +144,7 @@ internal sealed class FaultPlan
 
         for (int i = 0; i < scoped.Count && verdict.Drop == DropReason.None; i++)
         {
-            if (scoped[i].Matches(from, to, origin))
+            if (scoped[i].Matches(from, to, packet.Destination))
             {
                 Apply(scoped[i].Rules, ref verdict, packet, from);
             }
@@ -194,19 +193,23 @@ internal sealed class ScopedLink(NetworkAdapter? adapter, Host? a, Host? b, bool
 
     public bool SameScope(ScopedLink other) => Adapter == other.Adapter && A == other.A && B == other.B && BothWays == other.BothWays;
 
-    public bool Matches(NetworkAdapter from, NetworkAdapter to, Host? origin)
+    public bool Matches(NetworkAdapter from, NetworkAdapter to, System.Net.IPAddress destination)
     {
         if (Adapter is not null)
         {
             return from == Adapter || to == Adapter;
         }
 
-        return Between(A!, B!, from.Host, origin, to.Host) || (BothWays && Between(B!, A!, from.Host, origin, to.Host));
+        return Between(A!, B!, from.Host, to.Host, destination) || (BothWays && Between(B!, A!, from.Host, to.Host, destination));
     }
 
-    /// <summary>Whether a hop from <paramref name="hopFrom"/> (origin <paramref name="origin"/>) to <paramref name="hopTo"/> goes from <paramref name="x"/> to <paramref name="y"/>.</summary>
-    internal static bool Between(Host x, Host y, Host hopFrom, Host? origin, Host hopTo) =>
-        hopTo == y && (hopFrom == x || origin == x);
+    /// <summary>
+    /// Whether a hop from <paramref name="hopFrom"/> to <paramref name="hopTo"/> carries a packet from <paramref name="x"/>
+    /// to <paramref name="y"/>: it leaves x and reaches y on this hop, or goes to a router on its way to an address of y.
+    /// A routed path is thus caught once, on its first hop, before any link delay can reorder it.
+    /// </summary>
+    internal static bool Between(Host x, Host y, Host hopFrom, Host hopTo, System.Net.IPAddress destination) =>
+        hopFrom == x && (hopTo == y || (hopTo.Forwards && !System.Net.IPAddress.IsLoopback(destination) && y.FindAdapterOwning(destination) is not null));
 }
 
 /// <summary>A partition: packets from a host on one side to a host on the other are dropped; symmetric unless one-way.</summary>
@@ -215,11 +218,24 @@ internal sealed class Partition(Host[] sideA, Host[] sideB, bool oneWay)
     public bool Separates(Host x, Host y) =>
         (Array.IndexOf(sideA, x) >= 0 && Array.IndexOf(sideB, y) >= 0) || (Array.IndexOf(sideA, y) >= 0 && Array.IndexOf(sideB, x) >= 0);
 
-    public bool Blocks(Host hopFrom, Host? origin, Host hopTo) =>
-        Crosses(sideA, sideB, hopFrom, origin, hopTo) || (!oneWay && Crosses(sideB, sideA, hopFrom, origin, hopTo));
+    public bool Blocks(Host hopFrom, Host hopTo, System.Net.IPAddress destination) =>
+        Crosses(sideA, sideB, hopFrom, hopTo, destination) || (!oneWay && Crosses(sideB, sideA, hopFrom, hopTo, destination));
 
-    private static bool Crosses(Host[] from, Host[] to, Host hopFrom, Host? origin, Host hopTo) =>
-        Array.IndexOf(to, hopTo) >= 0 && (Array.IndexOf(from, hopFrom) >= 0 || (origin is not null && Array.IndexOf(from, origin) >= 0));
+    private static bool Crosses(Host[] from, Host[] to, Host hopFrom, Host hopTo, System.Net.IPAddress destination)
+    {
+        foreach (Host x in from)
+        {
+            foreach (Host y in to)
+            {
+                if (ScopedLink.Between(x, y, hopFrom, hopTo, destination))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
 }
 
 /// <summary>A hold between two hosts: everything between them waits, in order, until released.</summary>
@@ -229,6 +245,6 @@ internal sealed class HeldLink(Host a, Host b)
 
     public bool Matches(Host x, Host y) => (x == a && y == b) || (x == b && y == a);
 
-    public bool Catches(Host hopFrom, Host? origin, Host hopTo) =>
-        ScopedLink.Between(a, b, hopFrom, origin, hopTo) || ScopedLink.Between(b, a, hopFrom, origin, hopTo);
+    public bool Catches(Host hopFrom, Host hopTo, System.Net.IPAddress destination) =>
+        ScopedLink.Between(a, b, hopFrom, hopTo, destination) || ScopedLink.Between(b, a, hopFrom, hopTo, destination);
 }

@@ -62,7 +62,10 @@ public sealed partial class Simulation
         }
     }
 
-    /// <summary>Ends the hold between <paramref name="a"/> and <paramref name="b"/> and delivers what it held, in the order it was held.</summary>
+    /// <summary>
+    /// Ends the hold between <paramref name="a"/> and <paramref name="b"/> and hands what it held across the held hop at once,
+    /// in the order it was held. Links further on (beyond a router) apply their own conditions; jitter there can still reorder.
+    /// </summary>
     /// <returns>How many packets were released.</returns>
     public int Release(Host a, Host b)
     {

@@ -9,7 +9,7 @@ namespace SimNet.Faults;
 /// </summary>
 /// <example>
 /// <code>
-/// Replay.Run(seed, s =>
+/// SeedReplay.Run(seed, s =>
 /// {
 ///     var sim = new Simulation(s);
 ///     // build the world from s, script faults, assert
@@ -17,7 +17,7 @@ namespace SimNet.Faults;
 /// </code>
 /// On failure: <c>SimNet scenario MyTest failed with seed 1234. Replay: SIMNET_SEED=1234 dotnet test --filter "FullyQualifiedName~MyTest"</c>.
 /// </example>
-public static class Replay
+public static class SeedReplay
 {
     /// <summary>The environment variable that fixes the seed: <c>SIMNET_SEED</c>.</summary>
     public const string SeedVariable = "SIMNET_SEED";
@@ -81,7 +81,7 @@ public sealed class ScenarioFailedException : Exception
 {
     /// <summary>Creates the exception for <paramref name="scenario"/> run with <paramref name="seed"/>.</summary>
     public ScenarioFailedException(string scenario, long seed, Exception inner)
-        : base($"SimNet scenario {scenario} failed with seed {seed.ToString(CultureInfo.InvariantCulture)}. Replay: {Replay.Line(seed, scenario)}{Environment.NewLine}{inner.Message}", inner)
+        : base($"SimNet scenario {scenario} failed with seed {seed.ToString(CultureInfo.InvariantCulture)}. Replay: {SeedReplay.Line(seed, scenario)}{Environment.NewLine}{inner.Message}", inner)
     {
         Scenario = scenario;
         Seed = seed;
@@ -94,5 +94,5 @@ public sealed class ScenarioFailedException : Exception
     public long Seed { get; }
 
     /// <summary>The command line that replays it.</summary>
-    public string ReplayLine => Replay.Line(Seed, Scenario);
+    public string ReplayLine => SeedReplay.Line(Seed, Scenario);
 }
