@@ -16,23 +16,33 @@ public class HeartbeatBenchmark
 {
     public const int Hosts = 100;
 
+    /// <summary>1: the scenario as specified, one LAN. 10: the same hosts on ten LANs of ten, heartbeats staying on each LAN (isolates the per-segment cost).</summary>
+    [Params(1, 10)]
+    public int Lans { get; set; }
+
     [Benchmark]
-    public long OneHourOfHeartbeats() => Run(TimeSpan.FromHours(1));
+    public long OneHourOfHeartbeats() => Run(TimeSpan.FromHours(1), Lans);
 
     /// <summary>Runs the scenario for <paramref name="duration"/> of virtual time; returns the datagrams delivered.</summary>
-    public static long Run(TimeSpan duration)
+    public static long Run(TimeSpan duration, int lanCount = 1)
     {
         var sim = new Simulation(seed: 2026);
         sim.Trace.KeepEvents = false;
-        Segment lan = sim.AddSegment("lan");
-        lan.Conditions = new LinkConditions { Latency = TimeSpan.FromMilliseconds(1), LossRate = 0.01 };
+        var lans = new Segment[lanCount];
+        for (int l = 0; l < lanCount; l++)
+        {
+            lans[l] = sim.AddSegment($"lan{l}");
+            lans[l].Conditions = new LinkConditions { Latency = TimeSpan.FromMilliseconds(1), LossRate = 0.01 };
+        }
+
+        int perLan = Hosts / lanCount;
         var endpoints = new UdpEndpoint[Hosts];
         var addresses = new IPAddress[Hosts];
         for (int i = 0; i < Hosts; i++)
         {
             Host h = sim.AddHost($"node{i}");
             addresses[i] = IPAddress.Parse($"10.0.{i / 250}.{(i % 250) + 1}");
-            h.AddAdapter("eth0", lan, $"{addresses[i]}/16");
+            h.AddAdapter("eth0", lans[i / perLan], $"{addresses[i]}/16");
             endpoints[i] = new UdpEndpoint(h, AddressFamily.InterNetwork);
             endpoints[i].Bind(IPAddress.Any, 7946);
         }
@@ -45,7 +55,8 @@ public class HeartbeatBenchmark
         {
             int me = i;
             UdpEndpoint e = endpoints[me];
-            IPAddress next = addresses[(me + 1) % Hosts];
+            int lanStart = me / perLan * perLan;
+            IPAddress next = addresses[lanStart + ((me - lanStart + 1) % perLan)];
             TimeSpan phase = TimeSpan.FromMilliseconds(sim.Random.Next(1000));
             timers.Add(sim.Clock.CreateTimer(
                 _ =>
