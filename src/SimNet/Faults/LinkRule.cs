@@ -154,7 +154,12 @@ internal sealed class BandwidthRule(long bitsPerSecond, int queueLimitBytes) : L
     public override void Apply(ref LinkVerdict verdict, Packet packet, NetworkAdapter from, Simulation sim)
     {
         long now = sim.Clock.NowTicks;
-        int i = senders.FindIndex(s => s.Adapter == from);
+        int i = senders.Count - 1;
+        while (i >= 0 && senders[i].Adapter != from)
+        {
+            i--;
+        }
+
         long busyUntil = i >= 0 ? Math.Max(senders[i].BusyUntil, now) : now;
         int size = FrameBuilder.IpLength(packet);
         long backlogBytes = (long)((busyUntil - now) / (double)TimeSpan.TicksPerSecond * bitsPerSecond / 8);
