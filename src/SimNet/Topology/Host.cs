@@ -15,12 +15,13 @@ namespace SimNet.Topology;
 /// The host follows the Linux "weak host" model: a packet for any of its addresses is accepted
 /// on any adapter, and a packet to one of its own addresses goes over loopback.
 /// </remarks>
-public sealed class Host
+public sealed partial class Host
 {
     private static readonly AsyncLocal<Host?> CurrentHost = new();
 
     private readonly List<NetworkAdapter> adapters = new();
     private readonly List<Route> routes = new();
+    private Names.ServicesFile services = Names.ServicesFile.Default;
 
     internal Host(Simulation simulation, string name, int index, bool forwards)
     {
@@ -66,6 +67,13 @@ public sealed class Host
 
     /// <summary>How this host resolves host names and service names.</summary>
     public Names.HostResolver Resolver { get; }
+
+    /// <summary>The host's services file (<c>/etc/services</c>); service names it lacks fall through to DNS SRV. Default: <see cref="Names.ServicesFile.Default"/>.</summary>
+    public Names.ServicesFile Services
+    {
+        get => services;
+        set => services = value ?? throw new ArgumentNullException(nameof(value));
+    }
 
     /// <summary>The TCP stack, attached by the TCP layer when present.</summary>
     internal IProtocolHandler? Tcp { get; set; }
@@ -427,6 +435,12 @@ public sealed class Host
         NetworkAdapter adapter = route.Adapter!;
         packet.Origin = this;
         sim.Record(TraceKind.Send, packet, this, adapter);
+        if (!IsUp)
+        {
+            sim.Drop(packet, this, adapter, DropReason.HostDown);
+            return;
+        }
+
         if (route.IsLocal)
         {
             sim.ScheduleDelivery(0, Loopback, packet);
