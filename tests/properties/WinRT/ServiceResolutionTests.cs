@@ -124,4 +124,28 @@ public class ServiceResolutionTests
         });
         Assert.True(DnsQueries(sim) >= 1);
     }
+
+    [Fact]
+    public void A_silent_name_server_makes_ConnectAsync_fail_after_timeout_times_attempts_with_status_NonAuthoritativeHostNotFound()
+    {
+        Prop.ForAll(Arb.From(Seed), Gen.Choose(1, 3).ToArbitrary(), (seed, attempts) =>
+        {
+            (Simulation sim, Host me, _, _) = World(seed);
+            me.Resolver.Settings.NameServers.Clear();
+            me.Resolver.Settings.NameServers.Add(IPAddress.Parse("10.0.0.99")); // nobody has this address
+            me.Resolver.Settings.Attempts = attempts;
+            me.Resolver.Settings.Timeout = TimeSpan.FromSeconds(2);
+            TimeSpan took = TimeSpan.Zero;
+            me.Run(async () =>
+            {
+                using var socket = Armed();
+                TimeSpan start = sim.Clock.Elapsed;
+                Exception e = await Failure.Of(() => socket.ConnectAsync(new HostName("peer.sim"), "9"));
+                took = sim.Clock.Elapsed - start;
+                Assert.Equal(SocketErrorStatus.NonAuthoritativeHostNotFound, Failure.Status(e));
+                Assert.Equal(unchecked((int)0x80072AFA), e.HResult);
+            });
+            Assert.InRange(took, TimeSpan.FromSeconds(2 * attempts) - TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(2 * attempts) + TimeSpan.FromMilliseconds(50));
+        }).Check(Quick(10));
+    }
 }
