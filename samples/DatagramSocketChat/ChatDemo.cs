@@ -28,7 +28,7 @@ public sealed record ChatResult(
 /// </summary>
 public static class ChatDemo
 {
-    private const string EchoService = "7";
+    private const string EchoService = "echo"; // port 7 from the host's services file
     private const string BroadcastService = "9999";
 
     /// <summary>Runs the demo, logging each step to <paramref name="log"/>.</summary>
