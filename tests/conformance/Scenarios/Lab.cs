@@ -27,6 +27,19 @@ public sealed class Lab
     /// <summary>Gives loopback time to carry what was sent (and ICMP errors to come back): 20 ms.</summary>
     public static Task Settle() => Task.Delay(TimeSpan.FromMilliseconds(20), Clock);
 
+    /// <summary>
+    /// Runs <paramref name="action"/> after <paramref name="delay"/>, on the side of the run: a
+    /// thread-pool timer for real sockets, an event on the simulation's clock for SimNet.
+    /// </summary>
+    public static void After(TimeSpan delay, Action action)
+    {
+#if REAL
+        _ = Task.Delay(delay).ContinueWith(_ => action(), TaskScheduler.Default);
+#else
+        (SimNet.Topology.Host.Current ?? throw new InvalidOperationException("SimNet scenarios run inside host.Run.")).Simulation.Schedule(delay, action);
+#endif
+    }
+
     /// <summary>A new IPv4 UDP socket owned by this run.</summary>
     public Socket V4() => Own(new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp));
 

@@ -167,6 +167,30 @@ public static partial class UdpScenarios
         lab.Note("completed", Volatile.Read(ref completed) ?? "not raised");
     }
 
+    public static void Blocked_Receive_then_Dispose_is_Interrupted(Lab lab)
+    {
+        Socket s = lab.Bound4();
+        s.ReceiveTimeout = 3000; // bounds the real run if Dispose did not wake it
+        Lab.After(TimeSpan.FromMilliseconds(50), s.Dispose);
+        lab.Try("receive", () => s.Receive(new byte[8]));
+        EndPoint from = new IPEndPoint(IPAddress.Any, 0);
+        lab.Try("receivefrom after", () => s.ReceiveFrom(new byte[8], ref from));
+    }
+
+    public static void One_SocketAsyncEventArgs_used_twice_at_once(Lab lab)
+    {
+        Socket s = lab.Bound4();
+        Socket peer = lab.Bound4();
+        using var e = new SocketAsyncEventArgs();
+        e.SetBuffer(new byte[8], 0, 8);
+        lab.Try("receiveasync(e)", () => s.ReceiveAsync(e));
+        e.RemoteEndPoint = peer.LocalEndPoint;
+        lab.Try("connectasync(e) while pending", () => s.ConnectAsync(e));
+        lab.Try("receiveasync(e) again", () => s.ReceiveAsync(e));
+        lab.Try("setbuffer while pending", () => e.SetBuffer(new byte[4], 0, 4));
+        lab.Note("connected", s.Connected);
+    }
+
     public static void Use_after_Dispose(Lab lab)
     {
         Socket s = lab.Bound4();
