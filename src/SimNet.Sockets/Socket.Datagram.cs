@@ -431,11 +431,12 @@ public sealed partial class Socket
                 seated = sim.TryTakeDriverSeatLocked(deadline, out entered);
             }
 
-            Func<Socket, bool> readable = static s => s.disposed || s.udp!.HasDataOrError;
-            Func<Socket, string> describe = static s => $"a blocking Receive on {s.udp!.Describe()}";
-            bool ready = seated
-                ? sim.DriveUntil(readable, this, deadline, describe, entered)
-                : sim.WaitUntil(readable, this, deadline, describe);
+            if (seated)
+            {
+                return DriveReceive(buffer, peek, deadline, entered, operation);
+            }
+
+            bool ready = sim.WaitUntil(static s => s.disposed || s.udp!.HasDataOrError, this, deadline, static s => $"a blocking Receive on {s.udp!.Describe()}");
             if (disposed)
             {
                 throw SocketErrors.Exception(SocketError.Interrupted, $"the socket was closed during a blocking {operation}");
@@ -445,6 +446,70 @@ public sealed partial class Socket
             {
                 throw SocketErrors.Exception(SocketError.TimedOut, $"{operation} waited {receiveTimeout} ms of virtual time (ReceiveTimeout)");
             }
+        }
+    }
+
+    /// <summary>
+    /// The blocking receive of the thread that drives: it pumps the simulation and takes the datagram
+    /// in the same lock that sees it arrive, instead of waking and locking again to take it.
+    /// </summary>
+    private ReceivedDatagram DriveReceive(Span<byte> buffer, bool peek, long deadline, bool entered, string operation)
+    {
+        SocketError error = SocketError.WouldBlock;
+        ReceivedDatagram datagram = default;
+        var attempt = new ReceiveAttempt(this, buffer, peek, ref error, ref datagram);
+        bool ready = sim.DriveUntil(static a => a.TryFinish(), attempt, deadline, static a => $"a blocking Receive on {a.Socket.udp!.Describe()}", entered);
+        if (disposed)
+        {
+            throw SocketErrors.Exception(SocketError.Interrupted, $"the socket was closed during a blocking {operation}");
+        }
+
+        if (!ready)
+        {
+            throw SocketErrors.Exception(SocketError.TimedOut, $"{operation} waited {receiveTimeout} ms of virtual time (ReceiveTimeout)");
+        }
+
+        if (error is SocketError.Success or SocketError.WouldBlock)
+        {
+            return datagram; // WouldBlock here means Shutdown(Receive): Linux returns 0
+        }
+
+        lock (sim.Gate)
+        {
+            throw SocketErrors.Exception(error, $"{operation} on {udp!.Describe()}");
+        }
+    }
+
+    /// <summary>A blocking receive's attempt, run by the driver under the lock after each step of the simulation.</summary>
+    private readonly ref struct ReceiveAttempt
+    {
+        private readonly Span<byte> buffer;
+        private readonly bool peek;
+        private readonly ref SocketError error;
+        private readonly ref ReceivedDatagram datagram;
+
+        public ReceiveAttempt(Socket socket, Span<byte> buffer, bool peek, ref SocketError error, ref ReceivedDatagram datagram)
+        {
+            Socket = socket;
+            this.buffer = buffer;
+            this.peek = peek;
+            this.error = ref error;
+            this.datagram = ref datagram;
+        }
+
+        public Socket Socket { get; }
+
+        /// <summary>True when the wait is over: a datagram taken, an error taken, the receive side shut, or the socket closed.</summary>
+        public bool TryFinish()
+        {
+            UdpEndpoint u = Socket.udp!;
+            if (Socket.disposed || !u.HasDataOrError)
+            {
+                return Socket.disposed;
+            }
+
+            error = u.TryReceive(buffer, peek, out datagram);
+            return error != SocketError.WouldBlock || u.ShutdownReceive;
         }
     }
 

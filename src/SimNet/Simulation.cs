@@ -318,6 +318,7 @@ public sealed partial class Simulation
     /// <paramref name="entered"/>, else already) and the condition was false; pumps until it holds.
     /// </summary>
     internal bool DriveUntil<TState>(Func<TState, bool> condition, TState state, long deadlineTicks, Func<TState, string> describe, bool entered)
+        where TState : allows ref struct
     {
         try
         {
