@@ -230,9 +230,10 @@ public sealed class Simulation
     /// Blocks the caller until <paramref name="condition"/> holds or virtual time reaches
     /// <paramref name="deadlineTicks"/>. On a thread that may drive, the wait drives the simulation;
     /// on another thread while someone else drives, it sleeps on the lock until woken.
-    /// Returns false on timeout; throws <see cref="SimulationDeadlockException"/> when nothing could end it.
+    /// Returns false on timeout; throws <see cref="SimulationDeadlockException"/> when nothing could end it,
+    /// with <paramref name="describe"/>'s account of the wait (called only then, so waits allocate nothing).
     /// </summary>
-    internal bool WaitUntil<TState>(Func<TState, bool> condition, TState state, long deadlineTicks, string what)
+    internal bool WaitUntil<TState>(Func<TState, bool> condition, TState state, long deadlineTicks, Func<TState, string> describe)
     {
         lock (Gate)
         {
@@ -309,7 +310,7 @@ public sealed class Simulation
                         return false;
                     }
 
-                    throw new SimulationDeadlockException(what + (waits.Count > 0 ? "; also " + DescribeWaits() : string.Empty));
+                    throw new SimulationDeadlockException(describe(state) + (waits.Count > 0 ? "; also " + DescribeWaits() : string.Empty));
                 }
             }
         }
