@@ -43,7 +43,7 @@ internal sealed partial class TcpEndpoint
             return;
         }
 
-        var child = new TcpEndpoint(Host, Family)
+        var child = new TcpEndpoint(Stack, Family)
         {
             DualMode = DualMode,
             NoDelay = NoDelay,

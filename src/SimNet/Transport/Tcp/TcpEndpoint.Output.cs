@@ -206,7 +206,14 @@ internal sealed partial class TcpEndpoint
         Host.Simulation.Schedule(delayTicks, this, null, (generation * TimerKinds) + kind);
     }
 
-    private void CancelTimer(int kind) => timerGenerations[kind]++;
+    private void CancelTimer(int kind)
+    {
+        timerGenerations[kind]++;
+        if (kind == RetransmitTimer)
+        {
+            armedRetransmit = false;
+        }
+    }
 
     private void CancelTimers()
     {
@@ -214,8 +221,6 @@ internal sealed partial class TcpEndpoint
         {
             CancelTimer(i);
         }
-
-        armedRetransmit = false;
     }
 
     private bool armedRetransmit;

@@ -34,9 +34,14 @@ internal sealed partial class TcpEndpoint : IEventHandler
     private bool waking;
 
     public TcpEndpoint(Host host, AddressFamily family)
+        : this(TcpStack.Of(host), family)
     {
-        Host = host;
-        Stack = TcpStack.Of(host);
+    }
+
+    public TcpEndpoint(TcpStack stack, AddressFamily family)
+    {
+        Host = stack.Host;
+        Stack = stack;
         Family = family;
         Number = Stack.NextNumber();
         sendBuffer = new ByteRing(TcpStack.DefaultSendBufferSize);

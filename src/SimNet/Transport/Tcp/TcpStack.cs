@@ -68,18 +68,14 @@ internal sealed class TcpStack : IProtocolHandler
 
     internal int ConnectionCount => connections.Count;
 
-    /// <summary>The TCP stack of <paramref name="host"/>, attached on first use.</summary>
-    public static TcpStack Of(Host host)
+    /// <summary>The TCP stack of <paramref name="host"/> (every host gets one when it is made).</summary>
+    /// <exception cref="InvalidOperationException">Something else (a test's interposer) sits in <see cref="Host.Tcp"/> and does not say which stack it wraps.</exception>
+    public static TcpStack Of(Host host) => host.Tcp switch
     {
-        if (host.Tcp is TcpStack stack)
-        {
-            return stack;
-        }
-
-        stack = new TcpStack(host);
-        host.Tcp = stack;
-        return stack;
-    }
+        TcpStack stack => stack,
+        IWrapsTcpStack wrapper => wrapper.Inner,
+        _ => throw new InvalidOperationException($"{host.Name} has no TCP stack."),
+    };
 
     // ---------------------------------------------------------------- port table
 
@@ -301,4 +297,10 @@ internal sealed class TcpStack : IProtocolHandler
     internal long NextNumber() => ++nextNumber;
 
     private readonly record struct ConnectionKey(IPAddress Local, int LocalPort, IPAddress Remote, int RemotePort);
+}
+
+/// <summary>A handler placed in front of a host's TCP stack (fault injection in tests); says which stack it feeds.</summary>
+internal interface IWrapsTcpStack
+{
+    TcpStack Inner { get; }
 }

@@ -1,0 +1,59 @@
+using FsCheck;
+using FsCheck.Fluent;
+using SimNet.Topology;
+using SimNet.Transport.Tcp;
+using Xunit;
+
+namespace SimNet.Properties.Tcp;
+
+public class StreamIntegrityProperties
+{
+    internal sealed record Case(long Seed, int[] Writes, int[] Reads, int LatencyMs, int JitterMs, double Loss, double Duplication)
+    {
+        public override string ToString() =>
+            $"seed={Seed} writes=[{string.Join(',', Writes)}] reads=[{string.Join(',', Reads)}] latency={LatencyMs}ms jitter={JitterMs}ms loss={Loss:F2} dup={Duplication:F2}";
+    }
+
+    internal static readonly Gen<Case> Cases =
+        from seed in Gen.Choose(0, int.MaxValue)
+        from writes in Gen.ArrayOf(Gen.Choose(1, 6000)).Where(a => a.Length is > 0 and < 12)
+        from reads in Gen.ArrayOf(Gen.Choose(1, 5000)).Where(a => a.Length is > 0 and < 6)
+        from latency in Gen.Choose(0, 50)
+        from jitter in Gen.Choose(0, 60)
+        from loss in Gen.Elements(0.0, 0.0, 0.05, 0.2, 0.4, 0.7)
+        from dup in Gen.Elements(0.0, 0.1, 0.3)
+        select new Case(seed, writes, reads, latency, jitter, loss, dup);
+
+    [Fact]
+    public void Reader_gets_exactly_the_bytes_written_in_order_or_an_error_over_lossy_duplicating_reordering_links()
+    {
+        Prop.ForAll(Arb.From(Cases), c =>
+        {
+            var w = new TcpWorld(c.Seed, new LinkConditions
+            {
+                Latency = TimeSpan.FromMilliseconds(c.LatencyMs),
+                Jitter = TimeSpan.FromMilliseconds(c.JitterMs),
+                LossRate = c.Loss,
+            });
+            TcpEndpoint listener = w.Listen();
+            TcpWorld.Duplicate(w.A, c.Duplication, TimeSpan.FromMilliseconds(c.LatencyMs + c.JitterMs + 1));
+            TcpWorld.Duplicate(w.B, c.Duplication, TimeSpan.FromMilliseconds(c.LatencyMs + c.JitterMs + 1));
+            var client = new TcpEndpoint(w.A, System.Net.Sockets.AddressFamily.InterNetwork);
+            client.Connect(TcpWorld.AddressB, 80);
+            w.DriveUntil(() => client.ConnectFinished);
+            if (client.State != TcpState.Established)
+            {
+                // The handshake itself may fail on a bad link, but only with an error the owner sees.
+                return (client.ConnectError != System.Net.Sockets.SocketError.Success).Label($"no connection and no error: {c}");
+            }
+
+            // The server may not have its end yet (our last ACK lost): the first data completes its handshake.
+            var pump = new StreamPump(w, client, null, listener, c.Writes, c.Reads, (int)c.Seed);
+            bool settled = pump.Run();
+            byte[] got = pump.Received;
+            bool prefix = got.AsSpan().SequenceEqual(pump.Data.AsSpan(0, Math.Min(got.Length, pump.Data.Length))) && got.Length <= pump.Data.Length;
+            bool complete = pump.EndOfStream ? got.Length == pump.Data.Length : pump.Failed;
+            return (settled && prefix && complete).Label($"settled={settled} prefix={prefix} complete={complete} got={got.Length}/{pump.Data.Length} eos={pump.EndOfStream} werr={pump.WriterError} rerr={pump.ReaderError} {c}");
+        }).Check(Config.QuickThrowOnFailure.WithMaxTest(int.Parse(Environment.GetEnvironmentVariable("TCP_CASES") ?? "100")));
+    }
+}

@@ -1,0 +1,107 @@
+using System.Net;
+using System.Net.Sockets;
+using SimNet.Ip;
+using SimNet.Topology;
+using SimNet.Transport;
+using SimNet.Transport.Tcp;
+using Xunit;
+
+namespace SimNet.Properties.Tcp;
+
+/// <summary>Two hosts on one segment, a listener on the second, and helpers that drive the kernel by hand.</summary>
+internal sealed class TcpWorld
+{
+    public static readonly IPAddress AddressA = IPAddress.Parse("10.0.0.1");
+    public static readonly IPAddress AddressB = IPAddress.Parse("10.0.0.2");
+
+    public TcpWorld(long seed, LinkConditions? conditions = null)
+    {
+        Sim = new Simulation(seed);
+        Lan = Sim.AddSegment("lan");
+        A = Sim.AddHost("a");
+        A.AddAdapter("eth0", Lan, "10.0.0.1/24");
+        B = Sim.AddHost("b");
+        B.AddAdapter("eth0", Lan, "10.0.0.2/24");
+        if (conditions is not null)
+        {
+            Lan.Conditions = conditions;
+        }
+    }
+
+    public Simulation Sim { get; }
+
+    public Segment Lan { get; }
+
+    public Host A { get; }
+
+    public Host B { get; }
+
+    public TcpEndpoint Listen(int port = 80, int backlog = 16)
+    {
+        var listener = new TcpEndpoint(B, AddressFamily.InterNetwork);
+        Assert.Equal(SocketError.Success, listener.Bind(IPAddress.Any, port));
+        Assert.Equal(SocketError.Success, listener.Listen(backlog));
+        return listener;
+    }
+
+    /// <summary>Connects a fresh client on A to <paramref name="listener"/> and accepts it; both ends established.</summary>
+    public (TcpEndpoint Client, TcpEndpoint Server) Connect(TcpEndpoint listener)
+    {
+        var client = new TcpEndpoint(A, AddressFamily.InterNetwork);
+        Assert.Equal(SocketError.Success, client.Connect(AddressB, listener.LocalPort));
+        TcpEndpoint? server = null;
+        DriveUntil(() => client.ConnectFinished && listener.TryAccept(out server) == SocketError.Success);
+        Assert.Equal(TcpState.Established, client.State);
+        return (client, server!);
+    }
+
+    /// <summary>Steps the simulation until <paramref name="condition"/> holds; false when the agenda ran dry first.</summary>
+    public bool DriveUntil(Func<bool> condition, int maxSteps = 1_000_000)
+    {
+        for (int i = 0; i < maxSteps; i++)
+        {
+            if (condition())
+            {
+                return true;
+            }
+
+            if (!Sim.Step())
+            {
+                return condition();
+            }
+        }
+
+        return condition();
+    }
+
+    /// <summary>Puts a duplicating interposer in front of <paramref name="host"/>'s TCP: each segment is also delivered again later with probability <paramref name="rate"/>.</summary>
+    public static void Duplicate(Host host, double rate, TimeSpan maxDelay)
+    {
+        if (rate > 0)
+        {
+            host.Tcp = new DuplicatingTcp(host, TcpStack.Of(host), rate, maxDelay);
+        }
+    }
+
+    /// <summary>Fault local to these tests (until the faults layer offers duplication): a copy of a segment arrives again, up to <c>maxDelay</c> later.</summary>
+    private sealed class DuplicatingTcp(Host host, TcpStack inner, double rate, TimeSpan maxDelay) : IProtocolHandler, IWrapsTcpStack
+    {
+        public TcpStack Inner => inner;
+
+        public void Deliver(Packet packet)
+        {
+            Simulation sim = host.Simulation;
+            if (sim.Random.Chance(rate))
+            {
+                Packet copy = sim.CopyPacket(packet, host, packet.ArrivedOn);
+                copy.ArrivedOn = packet.ArrivedOn;
+                var delay = TimeSpan.FromTicks((long)(sim.Random.NextDouble() * maxDelay.Ticks));
+                sim.Schedule(delay, () => inner.Deliver(copy));
+            }
+
+            inner.Deliver(packet);
+        }
+
+        public int ReportIcmp(Packet icmp) => inner.ReportIcmp(icmp);
+    }
+}
