@@ -447,6 +447,13 @@ public sealed class Host
             sim.ScheduleDelivery(0, adapter, sim.CopyPacket(packet, this, adapter));
         }
 
+        if (route.IsMulticast && packet.Ttl == 0)
+        {
+            // Linux keeps multicast with TTL 0 on the sending host: only the loopback copy exists.
+            sim.Drop(packet, this, adapter, DropReason.ScopeExceeded);
+            return;
+        }
+
         adapter.Segment!.Transmit(packet, adapter, route.NextHop);
     }
 

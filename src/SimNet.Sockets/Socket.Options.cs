@@ -1,0 +1,395 @@
+using System.Net;
+using System.Net.Sockets;
+using SimNet.Topology;
+
+namespace SimNet.Sockets;
+
+public sealed partial class Socket
+{
+    /// <summary>Linux's <c>net.core.rmem_max</c>/<c>wmem_max</c> on the machine the reference was measured on; requests above are capped.</summary>
+    internal const int BufferSizeMax = 4194304;
+
+    /// <summary>Linux's SOCK_MIN_RCVBUF and SOCK_MIN_SNDBUF.</summary>
+    internal const int MinReceiveBuffer = 2304;
+    internal const int MinSendBuffer = 4608;
+
+    private bool? exclusiveAddressUse;
+    private int multicastInterfaceRaw;
+    private bool packetInformation;
+
+    /// <summary>SO_BROADCAST: without it, sending or connecting to a broadcast address fails with AccessDenied.</summary>
+    public bool EnableBroadcast
+    {
+        get => GetIntOption(SocketOptionLevel.Socket, SocketOptionName.Broadcast) != 0;
+        set => SetIntOption(SocketOptionLevel.Socket, SocketOptionName.Broadcast, value ? 1 : 0);
+    }
+
+    /// <summary>Whether no other socket may share the port; reads true unless ReuseAddress is set. Must be set before binding.</summary>
+    /// <exception cref="InvalidOperationException">The socket is already bound.</exception>
+    public bool ExclusiveAddressUse
+    {
+        get => GetIntOption(SocketOptionLevel.Socket, SocketOptionName.ExclusiveAddressUse) != 0;
+        set
+        {
+            ThrowIfDisposed();
+            if (udp!.IsBound)
+            {
+                throw new InvalidOperationException("The socket must not be bound or connected to set ExclusiveAddressUse.");
+            }
+
+            SetIntOption(SocketOptionLevel.Socket, SocketOptionName.ExclusiveAddressUse, value ? 1 : 0);
+        }
+    }
+
+    /// <summary>SO_RCVBUF. A set value reads back doubled (Linux bookkeeping), at least 2,304 and at most twice rmem_max.</summary>
+    public int ReceiveBufferSize
+    {
+        get => GetIntOption(SocketOptionLevel.Socket, SocketOptionName.ReceiveBuffer);
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            SetIntOption(SocketOptionLevel.Socket, SocketOptionName.ReceiveBuffer, value);
+        }
+    }
+
+    /// <summary>SO_SNDBUF. A set value reads back doubled, at least 4,608.</summary>
+    public int SendBufferSize
+    {
+        get => GetIntOption(SocketOptionLevel.Socket, SocketOptionName.SendBuffer);
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            SetIntOption(SocketOptionLevel.Socket, SocketOptionName.SendBuffer, value);
+        }
+    }
+
+    /// <summary>The unicast time to live (hop limit for IPv6), 64 by default.</summary>
+    public short Ttl
+    {
+        get => (short)GetIntOption(IpLevel, SocketOptionName.IpTimeToLive);
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(value, (short)255);
+            SetIntOption(IpLevel, SocketOptionName.IpTimeToLive, value);
+        }
+    }
+
+    /// <summary>Don't fragment: a datagram larger than the outgoing adapter's MTU then fails with MessageSize.</summary>
+    public bool DontFragment
+    {
+        get => GetIntOption(IpLevel, SocketOptionName.DontFragment) != 0;
+        set => SetIntOption(IpLevel, SocketOptionName.DontFragment, value ? 1 : 0);
+    }
+
+    /// <summary>IP_MULTICAST_LOOP: whether this host hears its own multicast (on by default).</summary>
+    public bool MulticastLoopback
+    {
+        get => GetIntOption(IpLevel, SocketOptionName.MulticastLoopback) != 0;
+        set => SetIntOption(IpLevel, SocketOptionName.MulticastLoopback, value ? 1 : 0);
+    }
+
+    /// <summary>Whether an IPv6 socket also carries IPv4 (as IPv4-mapped addresses).</summary>
+    /// <exception cref="NotSupportedException">The socket is not IPv6.</exception>
+    public bool DualMode
+    {
+        get
+        {
+            if (AddressFamily != AddressFamily.InterNetworkV6)
+            {
+                throw new NotSupportedException("This protocol version is not supported: DualMode needs an InterNetworkV6 socket.");
+            }
+
+            return GetIntOption(SocketOptionLevel.IPv6, SocketOptionName.IPv6Only) == 0;
+        }
+
+        set
+        {
+            if (AddressFamily != AddressFamily.InterNetworkV6)
+            {
+                throw new NotSupportedException("This protocol version is not supported: DualMode needs an InterNetworkV6 socket.");
+            }
+
+            SetIntOption(SocketOptionLevel.IPv6, SocketOptionName.IPv6Only, value ? 0 : 1);
+        }
+    }
+
+    /// <summary>TCP_NODELAY, which a UDP socket does not have: fails with ProtocolOption, as on Linux.</summary>
+    public bool NoDelay
+    {
+        get => GetIntOption(SocketOptionLevel.Tcp, SocketOptionName.NoDelay) != 0;
+        set => SetIntOption(SocketOptionLevel.Tcp, SocketOptionName.NoDelay, value ? 1 : 0);
+    }
+
+    private SocketOptionLevel IpLevel => AddressFamily == AddressFamily.InterNetwork ? SocketOptionLevel.IP : SocketOptionLevel.IPv6;
+
+    /// <summary>Sets an integer option.</summary>
+    public void SetSocketOption(SocketOptionLevel optionLevel, SocketOptionName optionName, int optionValue) =>
+        SetIntOption(optionLevel, optionName, optionValue);
+
+    /// <summary>Sets a boolean option.</summary>
+    public void SetSocketOption(SocketOptionLevel optionLevel, SocketOptionName optionName, bool optionValue) =>
+        SetIntOption(optionLevel, optionName, optionValue ? 1 : 0);
+
+    /// <summary>Sets an option given as bytes (a 4-byte integer).</summary>
+    public void SetSocketOption(SocketOptionLevel optionLevel, SocketOptionName optionName, byte[] optionValue)
+    {
+        ArgumentNullException.ThrowIfNull(optionValue);
+        if (optionValue.Length < 4)
+        {
+            throw SocketErrors.Exception(SocketError.InvalidArgument, $"{optionName} takes a 4-byte value.");
+        }
+
+        SetIntOption(optionLevel, optionName, BitConverter.ToInt32(optionValue));
+    }
+
+    /// <summary>Sets a membership option (<see cref="MulticastOption"/>, <see cref="IPv6MulticastOption"/>) or another object-valued option.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="optionValue"/> is null.</exception>
+    public void SetSocketOption(SocketOptionLevel optionLevel, SocketOptionName optionName, object optionValue)
+    {
+        ThrowIfDisposed();
+        ArgumentNullException.ThrowIfNull(optionValue);
+        if (optionName is SocketOptionName.AddMembership or SocketOptionName.DropMembership)
+        {
+            bool join = optionName == SocketOptionName.AddMembership;
+            (IPAddress group, NetworkAdapter? adapter, SocketError error) = optionValue switch
+            {
+                MulticastOption m when optionLevel == SocketOptionLevel.IP => ResolveMembership(m.Group, m.InterfaceIndex, m.LocalAddress),
+                IPv6MulticastOption m6 when optionLevel == SocketOptionLevel.IPv6 => ResolveMembership(m6.Group, (int)m6.InterfaceIndex, null),
+                _ => throw new ArgumentException($"{optionName} at level {optionLevel} takes a {(optionLevel == SocketOptionLevel.IPv6 ? nameof(IPv6MulticastOption) : nameof(MulticastOption))}.", nameof(optionValue)),
+            };
+            lock (sim.Gate)
+            {
+                if (error == SocketError.Success)
+                {
+                    error = join ? udp!.Join(group, adapter!) : udp!.Leave(group, adapter!);
+                }
+
+                SocketErrors.ThrowIfFailed(error, $"{optionName} {group} on {Host.Name}/{adapter?.Name ?? "?"}");
+            }
+
+            return;
+        }
+
+        switch (optionValue)
+        {
+            case int i:
+                SetIntOption(optionLevel, optionName, i);
+                return;
+            case bool b:
+                SetIntOption(optionLevel, optionName, b ? 1 : 0);
+                return;
+            default:
+                throw new ArgumentException($"{optionName} does not take a {optionValue.GetType().Name}.", nameof(optionValue));
+        }
+    }
+
+    /// <summary>Picks the adapter of a membership the way Linux does: the index, else the local address's adapter, else the route to the group.</summary>
+    private (IPAddress Group, NetworkAdapter? Adapter, SocketError Error) ResolveMembership(IPAddress group, int interfaceIndex, IPAddress? localAddress)
+    {
+        ArgumentNullException.ThrowIfNull(group);
+        if (!SimNet.Ip.AddressRules.IsMulticast(group))
+        {
+            return (group, null, SocketError.InvalidArgument);
+        }
+
+        lock (sim.Gate)
+        {
+            NetworkAdapter? adapter;
+            if (interfaceIndex != 0)
+            {
+                adapter = Host.FindAdapter(interfaceIndex);
+            }
+            else if (localAddress is not null && !localAddress.Equals(IPAddress.Any))
+            {
+                adapter = Host.FindAdapterOwning(localAddress);
+            }
+            else
+            {
+                RouteDecision route = Host.Route(group, null, 0);
+                adapter = route.Error == SocketError.Success ? route.Adapter : null;
+            }
+
+            return adapter is null ? (group, null, SocketError.AddressNotAvailable) : (group, adapter, SocketError.Success);
+        }
+    }
+
+    /// <summary>Reads an option; memberships are not readable, as on the real socket.</summary>
+    public object? GetSocketOption(SocketOptionLevel optionLevel, SocketOptionName optionName)
+    {
+        if (optionName == SocketOptionName.Type && optionLevel == SocketOptionLevel.Socket)
+        {
+            ThrowIfDisposed();
+            return (int)SocketType;
+        }
+
+        return GetIntOption(optionLevel, optionName);
+    }
+
+    /// <summary>Reads an option into <paramref name="optionValue"/> (4 bytes).</summary>
+    public void GetSocketOption(SocketOptionLevel optionLevel, SocketOptionName optionName, byte[] optionValue)
+    {
+        ArgumentNullException.ThrowIfNull(optionValue);
+        if (optionValue.Length < 4)
+        {
+            throw SocketErrors.Exception(SocketError.InvalidArgument, $"{optionName} needs a 4-byte buffer.");
+        }
+
+        BitConverter.TryWriteBytes(optionValue, GetIntOption(optionLevel, optionName));
+    }
+
+    /// <summary>Reads an option as <paramref name="optionLength"/> bytes.</summary>
+    public byte[] GetSocketOption(SocketOptionLevel optionLevel, SocketOptionName optionName, int optionLength)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(optionLength, 4);
+        byte[] result = new byte[optionLength];
+        GetSocketOption(optionLevel, optionName, result);
+        return result;
+    }
+
+    private void SetIntOption(SocketOptionLevel level, SocketOptionName name, int value)
+    {
+        ThrowIfDisposed();
+        lock (sim.Gate)
+        {
+            var u = udp!;
+            switch ((level, name))
+            {
+                case (SocketOptionLevel.Socket, SocketOptionName.Broadcast):
+                    u.Broadcast = value != 0;
+                    return;
+                case (SocketOptionLevel.Socket, SocketOptionName.ReuseAddress):
+                    u.ReuseAddress = value != 0;
+                    return;
+                case (SocketOptionLevel.Socket, SocketOptionName.ExclusiveAddressUse):
+                    exclusiveAddressUse = value != 0;
+                    if (value != 0)
+                    {
+                        u.ReuseAddress = false;
+                    }
+
+                    return;
+                case (SocketOptionLevel.Socket, SocketOptionName.ReceiveBuffer):
+                    u.ReceiveBufferSize = Math.Max(Math.Min(Math.Max(value, 0), BufferSizeMax) * 2, MinReceiveBuffer);
+                    return;
+                case (SocketOptionLevel.Socket, SocketOptionName.SendBuffer):
+                    u.SendBufferSize = Math.Max(Math.Min(Math.Max(value, 0), BufferSizeMax) * 2, MinSendBuffer);
+                    return;
+                case (SocketOptionLevel.Socket, SocketOptionName.ReceiveTimeout):
+                    receiveTimeout = Math.Max(value, 0);
+                    return;
+                case (SocketOptionLevel.Socket, SocketOptionName.SendTimeout):
+                    sendTimeout = Math.Max(value, 0);
+                    return;
+                case (SocketOptionLevel.IP or SocketOptionLevel.IPv6, SocketOptionName.IpTimeToLive):
+                    RequireLevel(level);
+                    u.TimeToLive = value == -1 ? 64 : value is >= 1 and <= 255 ? value : throw SocketErrors.Exception(SocketError.InvalidArgument, $"a TTL must be 1 to 255 (or -1 for the default), not {value}.");
+                    return;
+                case (SocketOptionLevel.IP or SocketOptionLevel.IPv6, SocketOptionName.MulticastTimeToLive):
+                    RequireLevel(level);
+                    u.MulticastTimeToLive = value == -1 ? 1 : value is >= 0 and <= 255 ? value : throw SocketErrors.Exception(SocketError.InvalidArgument, $"a multicast TTL must be 0 to 255, not {value}.");
+                    return;
+                case (SocketOptionLevel.IP or SocketOptionLevel.IPv6, SocketOptionName.MulticastLoopback):
+                    RequireLevel(level);
+                    u.MulticastLoopback = value != 0;
+                    return;
+                case (SocketOptionLevel.IP or SocketOptionLevel.IPv6, SocketOptionName.DontFragment):
+                    RequireLevel(level);
+                    u.DontFragment = value != 0;
+                    return;
+                case (SocketOptionLevel.IP or SocketOptionLevel.IPv6, SocketOptionName.PacketInformation):
+                    packetInformation = value != 0; // SimNet always knows where a datagram arrived; kept for GetSocketOption
+                    return;
+                case (SocketOptionLevel.IP, SocketOptionName.MulticastInterface):
+                    u.MulticastInterface = MulticastInterfaceFromIPv4Option(value);
+                    multicastInterfaceRaw = value;
+                    return;
+                case (SocketOptionLevel.IPv6, SocketOptionName.MulticastInterface):
+                    if (value != 0 && Host.FindAdapter(value) is null)
+                    {
+                        throw SocketErrors.Exception(SocketError.AddressNotAvailable, $"{Host.Name} has no interface with index {value}.");
+                    }
+
+                    u.MulticastInterface = value;
+                    multicastInterfaceRaw = value;
+                    return;
+                case (SocketOptionLevel.IPv6, SocketOptionName.IPv6Only) when AddressFamily == AddressFamily.InterNetworkV6:
+                    if (u.IsBound)
+                    {
+                        throw SocketErrors.Exception(SocketError.InvalidArgument, "IPv6Only (DualMode) cannot change after Bind.");
+                    }
+
+                    u.DualMode = value == 0;
+                    return;
+                default:
+                    throw SocketErrors.Exception(SocketError.ProtocolOption, $"{level}/{name} is not an option of a {ProtocolType} socket in SimNet.");
+            }
+        }
+    }
+
+    private int GetIntOption(SocketOptionLevel level, SocketOptionName name)
+    {
+        ThrowIfDisposed();
+        lock (sim.Gate)
+        {
+            var u = udp!;
+            return (level, name) switch
+            {
+                (SocketOptionLevel.Socket, SocketOptionName.Broadcast) => u.Broadcast ? 1 : 0,
+                (SocketOptionLevel.Socket, SocketOptionName.ReuseAddress) => u.ReuseAddress ? 1 : 0,
+                (SocketOptionLevel.Socket, SocketOptionName.ExclusiveAddressUse) => (exclusiveAddressUse ?? !u.ReuseAddress) && !u.ReuseAddress ? 1 : 0,
+                (SocketOptionLevel.Socket, SocketOptionName.ReceiveBuffer) => u.ReceiveBufferSize,
+                (SocketOptionLevel.Socket, SocketOptionName.SendBuffer) => u.SendBufferSize,
+                (SocketOptionLevel.Socket, SocketOptionName.ReceiveTimeout) => receiveTimeout,
+                (SocketOptionLevel.Socket, SocketOptionName.SendTimeout) => sendTimeout,
+                (SocketOptionLevel.Socket, SocketOptionName.Error) => (int)u.TakePendingError(),
+                (SocketOptionLevel.IP or SocketOptionLevel.IPv6, SocketOptionName.IpTimeToLive) => RequireLevel(level, u.TimeToLive),
+                (SocketOptionLevel.IP or SocketOptionLevel.IPv6, SocketOptionName.MulticastTimeToLive) => RequireLevel(level, u.MulticastTimeToLive),
+                (SocketOptionLevel.IP or SocketOptionLevel.IPv6, SocketOptionName.MulticastLoopback) => RequireLevel(level, u.MulticastLoopback ? 1 : 0),
+                (SocketOptionLevel.IP or SocketOptionLevel.IPv6, SocketOptionName.DontFragment) => RequireLevel(level, u.DontFragment ? 1 : 0),
+                (SocketOptionLevel.IP or SocketOptionLevel.IPv6, SocketOptionName.PacketInformation) => packetInformation ? 1 : 0,
+                (SocketOptionLevel.IP or SocketOptionLevel.IPv6, SocketOptionName.MulticastInterface) => multicastInterfaceRaw,
+                (SocketOptionLevel.IPv6, SocketOptionName.IPv6Only) when AddressFamily == AddressFamily.InterNetworkV6 => u.DualMode ? 0 : 1,
+                _ => throw SocketErrors.Exception(SocketError.ProtocolOption, $"{level}/{name} is not an option of a {ProtocolType} socket in SimNet."),
+            };
+        }
+    }
+
+    private void RequireLevel(SocketOptionLevel level) => RequireLevel(level, 0);
+
+    private int RequireLevel(SocketOptionLevel level, int value)
+    {
+        if (level != IpLevel)
+        {
+            throw SocketErrors.Exception(SocketError.ProtocolOption, $"{level} options do not apply to an {AddressFamily} socket.");
+        }
+
+        return value;
+    }
+
+    /// <summary>
+    /// IP_MULTICAST_IF for IPv4 takes an address in network byte order, or an interface index
+    /// written as 0.0.0.index (<c>IPAddress.HostToNetworkOrder(index)</c>), as on Windows and .NET.
+    /// </summary>
+    private int MulticastInterfaceFromIPv4Option(int value)
+    {
+        if (value == 0)
+        {
+            return 0;
+        }
+
+        Span<byte> bytes = stackalloc byte[4];
+        BitConverter.TryWriteBytes(bytes, value);
+        if (bytes[0] == 0 && bytes[1] == 0 && bytes[2] == 0)
+        {
+            int index = bytes[3];
+            return Host.FindAdapter(index) is not null
+                ? index
+                : throw SocketErrors.Exception(SocketError.AddressNotAvailable, $"{Host.Name} has no interface with index {index}.");
+        }
+
+        var address = new IPAddress(bytes);
+        return Host.FindAdapterOwning(address)?.Index
+            ?? throw SocketErrors.Exception(SocketError.AddressNotAvailable, $"{address} is not an address of {Host.Name}.");
+    }
+}

@@ -1,0 +1,312 @@
+using System.Net;
+using System.Net.Sockets;
+using SimNet.Topology;
+using SimNet.Transport;
+
+namespace SimNet.Sockets;
+
+/// <summary>
+/// A socket on a simulated host, with the members and semantics of <see cref="System.Net.Sockets.Socket"/>
+/// as it behaves on Linux (see README, "Which OS SimNet follows").
+/// </summary>
+/// <remarks>
+/// <para>A socket belongs to a host: pass it, or create the socket inside code running on a host
+/// (<see cref="Host.Run(Func{Task})"/>, <see cref="Simulation.Spawn"/>) with the real constructors.</para>
+/// <para>A blocking call on the thread that drives the simulation (or when nothing drives it) runs
+/// the simulation until the call can complete, its virtual timeout passes, or nothing is left that
+/// could complete it; then it throws <see cref="SimNet.Kernel.SimulationDeadlockException"/>, a
+/// <see cref="SocketException"/> that says what was waiting.</para>
+/// </remarks>
+public sealed partial class Socket : IDisposable
+{
+    private readonly Simulation sim;
+    private readonly UdpEndpoint? udp;
+    private bool disposed;
+    private bool blocking = true;
+    private int receiveTimeout;
+    private int sendTimeout;
+
+    /// <summary>Creates a socket on <paramref name="host"/>.</summary>
+    /// <exception cref="SocketException">The family, type or protocol is not supported (AddressFamilyNotSupported, ProtocolNotSupported, ProtocolType, SocketNotSupported).</exception>
+    public Socket(Host host, AddressFamily addressFamily, SocketType socketType, ProtocolType protocolType)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        Host = host;
+        sim = host.Simulation;
+        if (addressFamily != AddressFamily.InterNetwork && addressFamily != AddressFamily.InterNetworkV6)
+        {
+            throw SocketErrors.Exception(SocketError.AddressFamilyNotSupported, $"SimNet sockets are InterNetwork or InterNetworkV6, not {addressFamily}.");
+        }
+
+        AddressFamily = addressFamily;
+        SocketType = socketType;
+        ProtocolType = protocolType;
+        if (socketType == SocketType.Dgram && protocolType is ProtocolType.Udp or ProtocolType.Unspecified)
+        {
+            ProtocolType = ProtocolType.Udp;
+            lock (sim.Gate)
+            {
+                udp = new UdpEndpoint(host, addressFamily);
+            }
+
+            return;
+        }
+
+        if (socketType == SocketType.Dgram && protocolType == ProtocolType.Tcp)
+        {
+            throw SocketErrors.Exception(SocketError.ProtocolType, "TCP is not a datagram protocol.");
+        }
+
+        throw SocketErrors.Exception(
+            socketType is SocketType.Dgram or SocketType.Stream ? SocketError.ProtocolNotSupported : SocketError.SocketNotSupported,
+            $"{socketType}/{protocolType} is not supported by SimNet.");
+    }
+
+    /// <summary>Creates a socket on the host whose code is running (<see cref="Host.Current"/>).</summary>
+    /// <exception cref="InvalidOperationException">No simulated host is running this code.</exception>
+    public Socket(AddressFamily addressFamily, SocketType socketType, ProtocolType protocolType)
+        : this(CurrentHost(), addressFamily, socketType, protocolType)
+    {
+    }
+
+    /// <summary>Creates a dual-mode IPv6 socket on the current host, as the real two-argument constructor does.</summary>
+    public Socket(SocketType socketType, ProtocolType protocolType)
+        : this(CurrentHost(), socketType, protocolType)
+    {
+    }
+
+    /// <summary>Creates a dual-mode IPv6 socket on <paramref name="host"/>.</summary>
+    public Socket(Host host, SocketType socketType, ProtocolType protocolType)
+        : this(host, AddressFamily.InterNetworkV6, socketType, protocolType)
+    {
+        DualMode = true;
+    }
+
+    internal static Host CurrentHost() =>
+        Host.Current ?? throw new InvalidOperationException(
+            "No simulated host is running this code: create the socket inside host.Run(...) or Simulation.Spawn(host, ...), or pass the host to the constructor.");
+
+    /// <summary>The host the socket lives on.</summary>
+    public Host Host { get; }
+
+    /// <summary>The address family.</summary>
+    public AddressFamily AddressFamily { get; }
+
+    /// <summary>The socket type.</summary>
+    public SocketType SocketType { get; }
+
+    /// <summary>The protocol.</summary>
+    public ProtocolType ProtocolType { get; }
+
+    /// <summary>Whether the socket is bound to a local endpoint.</summary>
+    public bool IsBound => !disposed && udp!.IsBound;
+
+    /// <summary>For UDP, whether a default remote endpoint is set. False after dispose.</summary>
+    public bool Connected => !disposed && udp!.IsConnected;
+
+    /// <summary>The bound local endpoint, or null.</summary>
+    public EndPoint? LocalEndPoint
+    {
+        get
+        {
+            ThrowIfDisposed();
+            lock (sim.Gate)
+            {
+                return udp!.IsBound ? new IPEndPoint(udp.LocalAddress!, udp.LocalPort) : null;
+            }
+        }
+    }
+
+    /// <summary>The connected remote endpoint, or null.</summary>
+    public EndPoint? RemoteEndPoint
+    {
+        get
+        {
+            ThrowIfDisposed();
+            lock (sim.Gate)
+            {
+                return udp!.IsConnected ? new IPEndPoint(udp.RemoteAddress!, udp.RemotePort) : null;
+            }
+        }
+    }
+
+    /// <summary>Bytes of the next datagram (Linux reports the first datagram only; Windows the total).</summary>
+    public int Available
+    {
+        get
+        {
+            ThrowIfDisposed();
+            lock (sim.Gate)
+            {
+                return udp!.Available;
+            }
+        }
+    }
+
+    /// <summary>Whether calls block (true by default). A non-blocking receive with nothing queued fails with WouldBlock.</summary>
+    public bool Blocking
+    {
+        get => blocking;
+        set
+        {
+            ThrowIfDisposed();
+            blocking = value;
+        }
+    }
+
+    /// <summary>How long a blocking receive waits, in milliseconds of virtual time; 0 or -1 waits forever. The wait ends with TimedOut.</summary>
+    public int ReceiveTimeout
+    {
+        get
+        {
+            ThrowIfDisposed();
+            return receiveTimeout;
+        }
+
+        set
+        {
+            ThrowIfDisposed();
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, -1);
+            receiveTimeout = value == -1 ? 0 : value;
+        }
+    }
+
+    /// <summary>How long a blocking send waits, in milliseconds of virtual time. UDP sends never wait in SimNet.</summary>
+    public int SendTimeout
+    {
+        get
+        {
+            ThrowIfDisposed();
+            return sendTimeout;
+        }
+
+        set
+        {
+            ThrowIfDisposed();
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, -1);
+            sendTimeout = value == -1 ? 0 : value;
+        }
+    }
+
+    /// <summary>Binds to a local endpoint; port 0 draws a deterministic ephemeral port from the seed.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="localEP"/> is null.</exception>
+    /// <exception cref="SocketException">AddressAlreadyInUse, AddressNotAvailable, InvalidArgument (already bound), AddressFamilyNotSupported.</exception>
+    public void Bind(EndPoint localEP)
+    {
+        ThrowIfDisposed();
+        ArgumentNullException.ThrowIfNull(localEP);
+        IPEndPoint ep = ToIPEndPoint(localEP, nameof(localEP));
+        lock (sim.Gate)
+        {
+            SocketErrors.ThrowIfFailed(udp!.Bind(ep.Address, ep.Port), $"binding {ep} on {Host.Name}");
+        }
+    }
+
+    /// <summary>Stops sending, receiving or both. On an unconnected UDP socket this fails with NotConnected, as on Linux.</summary>
+    public void Shutdown(SocketShutdown how)
+    {
+        ThrowIfDisposed();
+        lock (sim.Gate)
+        {
+            if (!udp!.IsConnected)
+            {
+                throw SocketErrors.Exception(SocketError.NotConnected, "Shutdown needs a connected socket.");
+            }
+
+            if (how is SocketShutdown.Send or SocketShutdown.Both)
+            {
+                udp.ShutdownSend = true;
+            }
+
+            if (how is SocketShutdown.Receive or SocketShutdown.Both)
+            {
+                udp.ShutdownReceive = true;
+            }
+        }
+
+        sim.WakeDriver();
+    }
+
+    /// <summary>Listening is for stream sockets: UDP fails with OperationNotSupported.</summary>
+    public void Listen() => Listen(int.MaxValue);
+
+    /// <summary>Listening is for stream sockets: UDP fails with OperationNotSupported.</summary>
+    public void Listen(int backlog)
+    {
+        ThrowIfDisposed();
+        throw SocketErrors.Exception(SocketError.OperationNotSupported, "Listen is for stream sockets; this is a datagram socket.");
+    }
+
+    /// <summary>Closes the socket: pending async operations end with OperationAborted, a blocked receive with Interrupted.</summary>
+    public void Close() => Dispose();
+
+    /// <summary>Closes the socket; the timeout matters only for stream sockets with unsent data.</summary>
+    public void Close(int timeout)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(timeout, -1);
+        Dispose();
+    }
+
+    /// <summary>Closes the socket. Calling it twice is fine.</summary>
+    public void Dispose()
+    {
+        lock (sim.Gate)
+        {
+            if (disposed)
+            {
+                return;
+            }
+
+            disposed = true;
+            udp!.Close(SocketError.OperationAborted);
+        }
+
+        sim.WakeDriver();
+    }
+
+    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(disposed, this);
+
+    /// <summary>Checks an endpoint the way the runtime does: DnsEndPoint rejected here, the family must fit (a dual-mode socket maps IPv4).</summary>
+    private IPEndPoint ToIPEndPoint(EndPoint endPoint, string paramName)
+    {
+        if (endPoint is DnsEndPoint)
+        {
+            throw new ArgumentException($"The parameter {paramName} must not be of type DnsEndPoint.", paramName);
+        }
+
+        if (endPoint is not IPEndPoint ip)
+        {
+            throw new ArgumentException($"{endPoint.GetType().Name} is not an IPEndPoint; SimNet sockets take IP endpoints.", paramName);
+        }
+
+        if (ip.AddressFamily == AddressFamily)
+        {
+            return ip;
+        }
+
+        if (AddressFamily == AddressFamily.InterNetworkV6 && ip.AddressFamily == AddressFamily.InterNetwork && DualMode)
+        {
+            return new IPEndPoint(ip.Address.MapToIPv6(), ip.Port);
+        }
+
+        throw SocketErrors.Exception(SocketError.AddressFamilyNotSupported, $"{ip} is {ip.AddressFamily} but the socket is {AddressFamily}{(AddressFamily == AddressFamily.InterNetworkV6 ? " without DualMode" : string.Empty)}.");
+    }
+
+    private long DeadlineFor(int timeoutMilliseconds) =>
+        timeoutMilliseconds > 0 ? sim.Clock.NowTicks + (timeoutMilliseconds * TimeSpan.TicksPerMillisecond) : long.MaxValue;
+
+    /// <summary>The endpoint a datagram came from, as this socket reports it (IPv4-mapped on a dual-mode socket).</summary>
+    private IPEndPoint RemoteFor(IPAddress source, int port) =>
+        AddressFamily == AddressFamily.InterNetworkV6 && source.AddressFamily == AddressFamily.InterNetwork
+            ? new IPEndPoint(source.MapToIPv6(), port)
+            : new IPEndPoint(source, port);
+
+    /// <inheritdoc />
+    public override string ToString()
+    {
+        lock (sim.Gate)
+        {
+            return udp!.Describe();
+        }
+    }
+}
