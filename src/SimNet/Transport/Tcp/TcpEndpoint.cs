@@ -144,6 +144,9 @@ internal sealed partial class TcpEndpoint : IEventHandler
 
     public int AcceptQueueLength => acceptQueue.Count;
 
+    /// <summary>When set (by tests), every state the connection enters, in order.</summary>
+    internal List<TcpState>? History { get; set; }
+
     /// <summary>Whether a connect in progress has ended, well or badly.</summary>
     public bool ConnectFinished => State is not (TcpState.SynSent or TcpState.SynReceived);
 
@@ -555,6 +558,7 @@ internal sealed partial class TcpEndpoint : IEventHandler
     {
         TcpState next = TcpStateMachine.Next(State, e);
         State = next;
+        History?.Add(next);
         if (next == TcpState.Established)
         {
             WasConnected = true;

@@ -14,8 +14,7 @@ namespace SimNet.Transport.Tcp;
 /// <remarks>
 /// Limitations: no TCP options (MSS comes from each side's own route MTU, no window scaling,
 /// SACK or timestamps); no congestion control (the window is the smaller of the peer's receive
-/// window and our send buffer); TIME_WAIT lasts <see cref="TimeWait"/> (2 s, not Linux's 60 s) and
-/// does not block Bind; accepted connections do not block binding their listener's port.
+/// window and our send buffer); TIME_WAIT (<see cref="TimeWait"/>, 60 s) does not block Bind; accepted connections do not block binding their listener's port.
 /// </remarks>
 internal sealed class TcpStack : IProtocolHandler
 {
@@ -41,8 +40,11 @@ internal sealed class TcpStack : IProtocolHandler
 
     public TimeSpan MaxRto { get; set; } = TimeSpan.FromSeconds(120);
 
-    /// <summary>How long a connection stays in TIME_WAIT: 2·MSL with a 1 s MSL, shorter than Linux's 60 s so simulations settle quickly.</summary>
-    public TimeSpan TimeWait { get; set; } = TimeSpan.FromSeconds(2);
+    /// <summary>
+    /// How long a connection stays in TIME_WAIT: 60 s, as Linux. Virtual time makes the wait free, and a
+    /// shorter one is shorter than a backed-off retransmission, so a lost last ACK would turn into a RST.
+    /// </summary>
+    public TimeSpan TimeWait { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>How long an orphaned connection (closed by its application) waits in FIN_WAIT_2 for the peer's FIN (tcp_fin_timeout).</summary>
     public TimeSpan FinWait2Timeout { get; set; } = TimeSpan.FromSeconds(60);
