@@ -31,7 +31,7 @@ public readonly struct IPPacketInformation : IEquatable<IPPacketInformation>
     public override bool Equals(object? obj) => obj is IPPacketInformation other && Equals(other);
 
     /// <inheritdoc />
-    public override int GetHashCode() => HashCode.Combine(Address, Interface);
+    public override int GetHashCode() => HashCode.Combine(Address, Interface); // for Equals only; nothing orders by it
 
     /// <summary>Equality.</summary>
     public static bool operator ==(IPPacketInformation left, IPPacketInformation right) => left.Equals(right);
