@@ -6,30 +6,47 @@ namespace SimNet.Transport.Tcp;
 /// </summary>
 internal sealed class ByteRing
 {
-    private byte[] buffer;
+    private byte[] buffer = Array.Empty<byte>();
+    private int capacity;
     private int head;
 
-    public ByteRing(int capacity) => buffer = new byte[Math.Max(capacity, 1)];
+    /// <summary>A queue of <paramref name="capacity"/> bytes; the memory is taken on the first write, so idle connections cost little.</summary>
+    public ByteRing(int capacity) => this.capacity = Math.Max(capacity, 1);
 
-    public int Capacity => buffer.Length;
+    public int Capacity => capacity;
 
     public int Count { get; private set; }
 
-    public int Free => buffer.Length - Count;
+    public int Free => capacity - Count;
 
     /// <summary>Changes the capacity, keeping the content (never below <see cref="Count"/>).</summary>
-    public void Resize(int capacity)
+    public void Resize(int newCapacity)
     {
-        capacity = Math.Max(Math.Max(capacity, Count), 1);
-        var next = new byte[capacity];
-        CopyOut(0, next.AsSpan(0, Count));
-        buffer = next;
-        head = 0;
+        newCapacity = Math.Max(Math.Max(newCapacity, Count), 1);
+        if (buffer.Length > 0)
+        {
+            var next = new byte[newCapacity];
+            CopyOut(0, next.AsSpan(0, Count));
+            buffer = next;
+            head = 0;
+        }
+
+        capacity = newCapacity;
     }
 
     /// <summary>Appends as much of <paramref name="data"/> as fits; returns how much did.</summary>
     public int Write(ReadOnlySpan<byte> data)
     {
+        if (data.Length == 0)
+        {
+            return 0;
+        }
+
+        if (buffer.Length == 0)
+        {
+            buffer = new byte[capacity];
+        }
+
         int n = Math.Min(data.Length, Free);
         int tail = (head + Count) % buffer.Length;
         int first = Math.Min(n, buffer.Length - tail);
@@ -47,6 +64,11 @@ internal sealed class ByteRing
             throw new ArgumentOutOfRangeException(nameof(offset), "Reading past the buffered bytes: a bug in SimNet's TCP.");
         }
 
+        if (destination.Length == 0)
+        {
+            return;
+        }
+
         int start = (head + offset) % buffer.Length;
         int first = Math.Min(destination.Length, buffer.Length - start);
         buffer.AsSpan(start, first).CopyTo(destination);
@@ -61,12 +83,8 @@ internal sealed class ByteRing
             throw new ArgumentOutOfRangeException(nameof(n), "Discarding more than is buffered: a bug in SimNet's TCP.");
         }
 
-        head = (head + n) % buffer.Length;
         Count -= n;
-        if (Count == 0)
-        {
-            head = 0;
-        }
+        head = Count == 0 ? 0 : (head + n) % buffer.Length;
     }
 
     /// <summary>Copies up to <paramref name="destination"/>.Length bytes from the front and consumes them.</summary>
