@@ -12,6 +12,7 @@ public sealed partial class Socket
 {
     private readonly TcpEndpoint? tcp;
     private bool streamConnected;
+    private bool nonBlockingConnect;
     private bool explicitlyBound;
 
     /// <summary>Wraps a connection a listener accepted.</summary>
@@ -141,6 +142,7 @@ public sealed partial class Socket
         SocketErrors.ThrowIfFailed(StartStreamConnect(remote), $"connecting to {remote} from {Host.Name}");
         if (!blocking)
         {
+            nonBlockingConnect = true;
             throw SocketErrors.Exception(SocketError.WouldBlock, $"a non-blocking connect to {remote} is under way");
         }
 
@@ -620,8 +622,29 @@ public sealed partial class Socket
         return sim.WaitUntil(s => s.StreamPollCondition(mode), this, deadline, static s => $"a Poll on {s.Tcp.Describe()}");
     }
 
-    /// <summary>Whether the connection got through its handshake and has not failed since (the runtime's Connected, which only changes when an operation runs).</summary>
-    private bool StreamConnected => streamConnected;
+    /// <summary>
+    /// Whether the connection got through its handshake and has not failed since (the runtime's Connected,
+    /// which only changes when an operation runs, or, after a non-blocking connect, when it is read).
+    /// </summary>
+    private bool StreamConnected
+    {
+        get
+        {
+            if (nonBlockingConnect)
+            {
+                lock (sim.Gate)
+                {
+                    if (Tcp.ConnectFinished)
+                    {
+                        nonBlockingConnect = false;
+                        FinishStreamConnect();
+                    }
+                }
+            }
+
+            return streamConnected;
+        }
+    }
 
     /// <summary>The time-out of Close(timeout): 0 resets the connection (linger 0); other values close gracefully in the background.</summary>
     private void StreamCloseTimeout(int timeout)

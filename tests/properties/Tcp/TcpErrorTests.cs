@@ -138,7 +138,10 @@ public class TcpErrorTests
         using Socket nb = Stream(w.A);
         nb.Blocking = false;
         Assert.Equal(SocketError.WouldBlock, ErrorOf(() => nb.Connect(new IPEndPoint(TcpWorld.AddressB, 80))));
+        Assert.Equal(SocketError.AlreadyInProgress, ErrorOf(() => nb.Connect(new IPEndPoint(TcpWorld.AddressB, 80))));
+        Assert.False(nb.Connected);
         Assert.True(nb.Poll(1_000_000, SelectMode.SelectWrite)); // the connect completes in the background
+        Assert.True(nb.Connected);
     }
 
     [Fact]

@@ -246,6 +246,11 @@ internal sealed partial class TcpEndpoint : IEventHandler
             return SocketError.InvalidArgument;
         }
 
+        if (State == TcpState.SynSent)
+        {
+            return SocketError.AlreadyInProgress; // Linux EALREADY: a non-blocking connect is under way
+        }
+
         if (State != TcpState.Closed || WasConnected)
         {
             return SocketError.IsConnected;
