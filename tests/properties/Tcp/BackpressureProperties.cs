@@ -68,7 +68,7 @@ public class BackpressureProperties
             bool resumed = sent == data.Length;
             bool intact = total == data.Length && got.AsSpan().SequenceEqual(data);
             return (held && bounded && resumed && intact).Label($"held={held} buffered={buffered}/{reader.ReceiveBufferSize} resumed={resumed} got={total}/{data.Length} {c}");
-        }).Check(Config.QuickThrowOnFailure.WithMaxTest(40));
+        }).Check(TcpWorld.Cases(40));
     }
 
     [Fact]

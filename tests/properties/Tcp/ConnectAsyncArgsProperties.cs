@@ -109,7 +109,7 @@ public class ConnectAsyncArgsProperties
             }
 
             return (agree && connectedRight && dataRight).Label($"pending={pending} raised={raised}@{raisedAtReturn} error={e.SocketError} bytes={e.BytesTransferred} connected={socket.Connected} {c}");
-        }).Check(Config.QuickThrowOnFailure.WithMaxTest(60));
+        }).Check(TcpWorld.Cases(60));
     }
 
     [Fact]

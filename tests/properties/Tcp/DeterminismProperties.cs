@@ -36,7 +36,7 @@ public class DeterminismProperties
             var first = RunOnce(c);
             var second = RunOnce(c);
             return (first.Hash == second.Hash && first.Dump == second.Dump && first.Received.AsSpan().SequenceEqual(second.Received)).Label(c.ToString());
-        }).Check(Config.QuickThrowOnFailure.WithMaxTest(30));
+        }).Check(TcpWorld.Cases(30));
     }
 
     [Fact]

@@ -75,7 +75,7 @@ public class LifecycleProperties
                 && TcpStack.Of(w.A).ConnectionCount == 0 && TcpStack.Of(w.B).ConnectionCount == 0;
             return (intact && otherSawEnd && closerPath && otherPath && clean).Label(
                 $"intact={intact} end={otherSawEnd} closer=[{string.Join(",", closer.History!)}] other=[{string.Join(",", other.History!)}] clean={clean} clientCloses={clientCloses} {c}");
-        }).Check(Config.QuickThrowOnFailure.WithMaxTest(60));
+        }).Check(TcpWorld.Cases(60));
     }
 
     [Fact]
@@ -97,7 +97,7 @@ public class LifecycleProperties
                 && e.PendingError == SocketError.Success && ReadsEndOfStream(e);
             bool crossed = c.Loss > 0 || (client.History.Contains(TcpState.Closing) && server.History.Contains(TcpState.Closing));
             return (Passed(client) && Passed(server) && crossed).Label($"client=[{string.Join(',', client.History)}] server=[{string.Join(',', server.History)}] {c}");
-        }).Check(Config.QuickThrowOnFailure.WithMaxTest(60));
+        }).Check(TcpWorld.Cases(60));
     }
 
     [Fact]
@@ -162,6 +162,6 @@ public class LifecycleProperties
             SocketError seen = survivor.PendingError;
             SocketError expected = c.Restart ? SocketError.ConnectionReset : SocketError.TimedOut;
             return (survivor.State == TcpState.Closed && seen == expected).Label($"state={survivor.State} error={seen} {c}");
-        }).Check(Config.QuickThrowOnFailure.WithMaxTest(40));
+        }).Check(TcpWorld.Cases(40));
     }
 }

@@ -54,6 +54,6 @@ public class StreamIntegrityProperties
             bool prefix = got.AsSpan().SequenceEqual(pump.Data.AsSpan(0, Math.Min(got.Length, pump.Data.Length))) && got.Length <= pump.Data.Length;
             bool complete = pump.EndOfStream ? got.Length == pump.Data.Length : pump.Failed;
             return (settled && prefix && complete).Label($"settled={settled} prefix={prefix} complete={complete} got={got.Length}/{pump.Data.Length} eos={pump.EndOfStream} werr={pump.WriterError} rerr={pump.ReaderError} {c}");
-        }).Check(Config.QuickThrowOnFailure.WithMaxTest(int.Parse(Environment.GetEnvironmentVariable("TCP_CASES") ?? "100")));
+        }).Check(TcpWorld.Cases(100));
     }
 }

@@ -30,6 +30,10 @@ internal sealed class TcpWorld
 
     public Simulation Sim { get; }
 
+    /// <summary>FsCheck settings running <paramref name="tests"/> cases, or SIMNET_TCP_CASES of them for a longer soak.</summary>
+    public static FsCheck.Config Cases(int tests) =>
+        FsCheck.Config.QuickThrowOnFailure.WithMaxTest(int.TryParse(Environment.GetEnvironmentVariable("SIMNET_TCP_CASES"), out int n) ? n : tests);
+
     public Segment Lan { get; }
 
     public Host A { get; }
@@ -44,13 +48,20 @@ internal sealed class TcpWorld
         return listener;
     }
 
-    /// <summary>Connects a fresh client on A to <paramref name="listener"/> and accepts it; both ends established.</summary>
+    /// <summary>
+    /// Connects a fresh client on A to <paramref name="listener"/> and accepts it; both ends established.
+    /// The handshake runs over a perfect link (the segment's conditions apply again afterwards), so
+    /// tests of what follows are not cut short by a handshake a bad link could not finish.
+    /// </summary>
     public (TcpEndpoint Client, TcpEndpoint Server) Connect(TcpEndpoint listener)
     {
+        LinkConditions conditions = Lan.Conditions;
+        Lan.Conditions = LinkConditions.Perfect with { Latency = conditions.Latency };
         var client = new TcpEndpoint(A, AddressFamily.InterNetwork);
         Assert.Equal(SocketError.Success, client.Connect(AddressB, listener.LocalPort));
         TcpEndpoint? server = null;
-        DriveUntil(() => client.ConnectFinished && listener.TryAccept(out server) == SocketError.Success);
+        Assert.True(DriveUntil(() => client.ConnectFinished && listener.TryAccept(out server) == SocketError.Success));
+        Lan.Conditions = conditions;
         Assert.Equal(TcpState.Established, client.State);
         return (client, server!);
     }

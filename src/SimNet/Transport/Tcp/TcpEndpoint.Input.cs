@@ -115,6 +115,7 @@ internal sealed partial class TcpEndpoint
         uint length = (uint)p.Length + (syn ? 1u : 0u) + (fin ? 1u : 0u);
         lastHeardTicks = sim.Clock.NowTicks;
         keepAliveProbes = 0;
+        persistProbes = 0; // the peer is alive, even if its window stays shut
 
         if (!IsAcceptable(seq, length))
         {
@@ -377,7 +378,7 @@ internal sealed partial class TcpEndpoint
             sndWl2 = ack;
             if (sndWnd > 0)
             {
-                persistProbes = 0;
+                persistBackoff = 0;
                 CancelTimer(PersistTimer);
             }
         }

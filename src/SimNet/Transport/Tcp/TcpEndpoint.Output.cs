@@ -32,7 +32,8 @@ internal sealed partial class TcpEndpoint
     private int duplicateAcks;
     private bool recovering;
     private uint recoveryPoint;
-    private int persistProbes;
+    private int persistProbes; // unanswered zero-window probes
+    private int persistBackoff; // doubles the probe interval while the window stays shut
     private int keepAliveProbes;
     private long lastHeardTicks;
 
@@ -239,7 +240,7 @@ internal sealed partial class TcpEndpoint
         }
     }
 
-    private void ArmPersist() => Arm(PersistTimer, Math.Min(BaseRto << Math.Min(persistProbes, 30), Stack.MaxRto.Ticks));
+    private void ArmPersist() => Arm(PersistTimer, Math.Min(BaseRto << Math.Min(persistBackoff, 30), Stack.MaxRto.Ticks));
 
     private void ArmLinger(TimeSpan after) => Arm(LingerTimer, after.Ticks);
 
@@ -340,6 +341,7 @@ internal sealed partial class TcpEndpoint
         }
 
         SendControl(0, sndNxt - 1); // an old sequence number: the peer must answer with its window
+        persistBackoff++;
         ArmPersist();
     }
 
