@@ -445,7 +445,47 @@ public sealed partial class Socket
     }
 
     /// <summary>Sends every byte of <paramref name="buffer"/>, completing when the last is in the send buffer.</summary>
-    private ValueTask<int> StreamSendAllAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken)
+    private ValueTask<int> StreamSendAllAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken) =>
+        RunAsync("an async send", cancellationToken, SendAllStep(buffer));
+
+    private bool StreamSendAsync(SocketAsyncEventArgs e)
+    {
+        ThrowIfDisposed();
+        e.StartOperation(SocketAsyncOperation.Send);
+        return RunArgs(e, "a SendAsync(SocketAsyncEventArgs)", SendAllStep(e.Window));
+    }
+
+    /// <summary>One attempt at sending the rest of <paramref name="buffer"/>; done when every byte is taken or an error comes.</summary>
+    private static Func<Socket, (bool Done, int Result, SocketError Error)> SendAllStep(ReadOnlyMemory<byte> buffer)
+    {
+        int total = 0;
+        return s =>
+        {
+            if (total > 0 && s.Tcp.PendingError != SocketError.Success)
+            {
+                return (true, total, SocketError.Success); // what was taken counts; the error waits for the next call
+            }
+
+            SocketError error = s.Tcp.Send(buffer.Span[total..], out int sent);
+            total += sent;
+            bool more = error == SocketError.WouldBlock || (error == SocketError.Success && total < buffer.Length);
+            return more ? (false, 0, SocketError.Success) : (true, total, error);
+        };
+    }
+
+    /// <summary>One attempt at receiving into <paramref name="buffer"/>; done when bytes, end of stream or an error came.</summary>
+    private static Func<Socket, (bool Done, int Result, SocketError Error)> ReceiveStep(Memory<byte> buffer, SocketFlags flags)
+    {
+        bool peek = (flags & SocketFlags.Peek) != 0;
+        return s =>
+        {
+            SocketError error = s.Tcp.Receive(buffer.Span, peek, out int n);
+            return error == SocketError.WouldBlock ? (false, 0, SocketError.Success) : (true, n, error);
+        };
+    }
+
+    /// <summary>Runs <paramref name="step"/> now; if it cannot finish, waits on the endpoint and completes the task later, on the simulation's thread.</summary>
+    private ValueTask<int> RunAsync(string what, CancellationToken cancellationToken, Func<Socket, (bool Done, int Result, SocketError Error)> step)
     {
         ThrowIfDisposed();
         if (cancellationToken.IsCancellationRequested)
@@ -453,27 +493,54 @@ public sealed partial class Socket
             return ValueTask.FromCanceled<int>(cancellationToken);
         }
 
-        int total = 0;
-        var wait = new StreamWait<int>(this, "an async send", cancellationToken, s =>
+        lock (sim.Gate)
         {
-            SocketError error = s.Tcp.Send(buffer.Span[total..], out int sent);
-            total += sent;
-            if (error == SocketError.WouldBlock || (error == SocketError.Success && total < buffer.Length))
+            (bool done, int result, SocketError error) = step(this);
+            if (done)
             {
-                return (false, 0, SocketError.Success);
+                return error == SocketError.Success ? new ValueTask<int>(result) : ValueTask.FromException<int>(StreamFailure(error, what));
             }
+        }
 
-            return (true, total, error);
-        });
-        return new ValueTask<int>(wait.Start());
+        return new ValueTask<int>(new StreamWait<int>(this, what, cancellationToken, step).Start());
     }
 
-    private bool StreamSendAsync(SocketAsyncEventArgs e)
+    /// <summary>
+    /// The SocketAsyncEventArgs form of <see cref="RunAsync"/>: false when <paramref name="step"/> finished at
+    /// once (Completed not raised), true when pending (Completed raised later on the simulation's thread).
+    /// </summary>
+    private bool RunArgs(SocketAsyncEventArgs e, string what, Func<Socket, (bool Done, int Result, SocketError Error)> step)
     {
-        ThrowIfDisposed();
-        e.StartOperation(SocketAsyncOperation.Send);
-        ValueTask<int> send = StreamSendAllAsync(e.Window, CancellationToken.None);
-        return CompleteArgs(e, send);
+        lock (sim.Gate)
+        {
+            (bool done, int result, SocketError error) = step(this);
+            if (done)
+            {
+                SetArgsResult(e, result, error, what);
+                e.FinishSynchronously();
+                return false;
+            }
+        }
+
+        var wait = new StreamWait<int>(this, what, CancellationToken.None, step);
+        wait.OnDone = (result, error) =>
+        {
+            SetArgsResult(e, result, error, what);
+            sim.Context.Post(static state => ((SocketAsyncEventArgs)state!).FinishAndRaise(), e);
+        };
+        wait.Start();
+        return true;
+    }
+
+    private void SetArgsResult(SocketAsyncEventArgs e, int result, SocketError error, string what)
+    {
+        if (error != SocketError.Success)
+        {
+            _ = StreamFailure(error, what); // the runtime's Connected turns false here too
+        }
+
+        e.SocketError = error;
+        e.BytesTransferred = error == SocketError.Success ? result : 0;
     }
 
     // ------------------------------------------------------------------ receive
@@ -517,70 +584,14 @@ public sealed partial class Socket
         }
     }
 
-    private ValueTask<int> StreamReceiveAsync(Memory<byte> buffer, SocketFlags flags, CancellationToken cancellationToken)
-    {
-        ThrowIfDisposed();
-        if (cancellationToken.IsCancellationRequested)
-        {
-            return ValueTask.FromCanceled<int>(cancellationToken);
-        }
-
-        bool peek = (flags & SocketFlags.Peek) != 0;
-        lock (sim.Gate)
-        {
-            SocketError error = Tcp.Receive(buffer.Span, peek, out int n);
-            if (error == SocketError.Success)
-            {
-                return new ValueTask<int>(n);
-            }
-
-            if (error != SocketError.WouldBlock)
-            {
-                return ValueTask.FromException<int>(StreamFailure(error, "receiving"));
-            }
-        }
-
-        var wait = new StreamWait<int>(this, "an async receive", cancellationToken, s =>
-        {
-            SocketError error = s.Tcp.Receive(buffer.Span, peek, out int n);
-            return error == SocketError.WouldBlock ? (false, 0, SocketError.Success) : (true, n, error);
-        });
-        return new ValueTask<int>(wait.Start());
-    }
+    private ValueTask<int> StreamReceiveAsync(Memory<byte> buffer, SocketFlags flags, CancellationToken cancellationToken) =>
+        RunAsync("an async receive", cancellationToken, ReceiveStep(buffer, flags));
 
     private bool StreamReceiveAsync(SocketAsyncEventArgs e)
     {
         ThrowIfDisposed();
         e.StartOperation(SocketAsyncOperation.Receive);
-        return CompleteArgs(e, StreamReceiveAsync(e.Window, e.SocketFlags, CancellationToken.None));
-    }
-
-    /// <summary>Finishes a SocketAsyncEventArgs operation from a value task: at once (false) or by raising Completed on the simulation's thread (true).</summary>
-    private bool CompleteArgs(SocketAsyncEventArgs e, ValueTask<int> operation)
-    {
-        if (operation.IsCompleted)
-        {
-            SetArgsResult(e, operation.AsTask());
-            e.FinishSynchronously();
-            return false;
-        }
-
-        operation.AsTask().ContinueWith(
-            t =>
-            {
-                SetArgsResult(e, t);
-                sim.Context.Post(static state => ((SocketAsyncEventArgs)state!).FinishAndRaise(), e);
-            },
-            CancellationToken.None,
-            TaskContinuationOptions.ExecuteSynchronously,
-            TaskScheduler.Default);
-        return true;
-    }
-
-    private static void SetArgsResult(SocketAsyncEventArgs e, Task<int> t)
-    {
-        e.SocketError = t.IsCompletedSuccessfully ? SocketError.Success : t.Exception?.InnerException is SocketException se ? se.SocketErrorCode : SocketError.OperationAborted;
-        e.BytesTransferred = t.IsCompletedSuccessfully ? t.Result : 0;
+        return RunArgs(e, "a ReceiveAsync(SocketAsyncEventArgs)", ReceiveStep(e.Window, e.SocketFlags));
     }
 
     // ------------------------------------------------------------------ shutdown, close, poll

@@ -37,7 +37,7 @@ internal sealed partial class TcpEndpoint
         }
 
         // Linux drops the SYN when the accept queue is full; the client's SYN retries may get in later.
-        if (acceptQueue.Count + halfOpen > Backlog)
+        if (acceptQueue.Count + halfOpen.Count > Backlog)
         {
             sim.Drop(p, Host, p.ArrivedOn, DropReason.ListenQueueFull);
             return;
@@ -68,7 +68,7 @@ internal sealed partial class TcpEndpoint
         child.sndWl1 = p.Sequence;
         child.sndWl2 = child.iss;
         child.Move(TcpEvent.ReceiveSyn);
-        halfOpen++;
+        halfOpen.Add(child);
         Stack.Register(child);
         child.SendControl(TcpFlags.Syn | TcpFlags.Ack, child.iss);
         child.ArmRetransmit();
@@ -79,7 +79,7 @@ internal sealed partial class TcpEndpoint
     /// <summary>A child finished its handshake: it waits in the accept queue.</summary>
     private void OnChildEstablished(TcpEndpoint child)
     {
-        halfOpen--;
+        halfOpen.Remove(child);
         acceptQueue.Add(child);
         WakeWaiters();
     }
@@ -92,7 +92,7 @@ internal sealed partial class TcpEndpoint
             return; // it stays in the accept queue; accept returns it and its reads report the error
         }
 
-        halfOpen--;
+        halfOpen.Remove(child);
         child.Parent = null;
     }
 

@@ -30,7 +30,7 @@ internal sealed partial class TcpEndpoint : IEventHandler
     private readonly List<Packet> outOfOrder = new();
     private ByteRing sendBuffer;
     private ByteRing receiveBuffer;
-    private int halfOpen;
+    private readonly List<TcpEndpoint> halfOpen = new();
     private bool waking;
 
     public TcpEndpoint(Host host, AddressFamily family)
@@ -444,12 +444,14 @@ internal sealed partial class TcpEndpoint : IEventHandler
         {
             case TcpState.Listen:
                 Move(TcpEvent.Close);
-                foreach (TcpEndpoint child in acceptQueue)
+                foreach (TcpEndpoint child in acceptQueue.Concat(halfOpen).ToArray())
                 {
+                    child.Parent = null;
                     child.Abort(SocketError.Success, sendReset: true);
                 }
 
                 acceptQueue.Clear();
+                halfOpen.Clear();
                 Stack.Unbind(this);
                 break;
             case TcpState.Closed:
