@@ -21,6 +21,7 @@ public sealed class Host
 
     private readonly List<NetworkAdapter> adapters = new();
     private readonly List<Route> routes = new();
+    private Names.ServicesFile services = Names.ServicesFile.Default;
 
     internal Host(Simulation simulation, string name, int index, bool forwards)
     {
@@ -67,6 +68,13 @@ public sealed class Host
 
     /// <summary>How this host resolves host names and service names.</summary>
     public Names.HostResolver Resolver { get; }
+
+    /// <summary>The host's services file (<c>/etc/services</c>); service names it lacks fall through to DNS SRV. Default: <see cref="Names.ServicesFile.Default"/>.</summary>
+    public Names.ServicesFile Services
+    {
+        get => services;
+        set => services = value ?? throw new ArgumentNullException(nameof(value));
+    }
 
     /// <summary>The TCP stack, attached by the TCP layer when present.</summary>
     internal IProtocolHandler? Tcp { get; set; }
