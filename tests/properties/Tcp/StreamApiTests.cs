@@ -140,4 +140,44 @@ public class StreamApiTests
         Assert.Equal(TcpWorld.AddressA, remote.Address.MapToIPv4());
         listener.Stop();
     }
+
+    [Fact]
+    public void IPv6_and_same_host_loopback_connections_carry_data_like_any_other()
+    {
+        var sim = new Simulation(66);
+        Segment lan = sim.AddSegment("lan");
+        Host a = sim.AddHost("a");
+        a.AddAdapter("eth0", lan, "fd00::1/64");
+        Host b = sim.AddHost("b");
+        b.AddAdapter("eth0", lan, "fd00::2/64");
+        using var listener = new Socket(b, AddressFamily.InterNetworkV6, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.IPv6Any, 80));
+        listener.Listen(2);
+        using var client = new Socket(a, AddressFamily.InterNetworkV6, SocketType.Stream, ProtocolType.Tcp);
+        client.Connect(new IPEndPoint(IPAddress.Parse("fd00::2"), 80));
+        Assert.Equal(IPAddress.Parse("fd00::1"), ((IPEndPoint)client.LocalEndPoint!).Address);
+        using Socket server = listener.Accept();
+        byte[] data = new byte[100_000];
+        new Random(66).NextBytes(data);
+        Task<int> send = client.SendAsync(data, SocketFlags.None);
+        var got = new byte[data.Length];
+        int total = 0;
+        while (total < data.Length)
+        {
+            total += server.Receive(got.AsSpan(total));
+        }
+
+        Assert.True(got.AsSpan().SequenceEqual(data));
+        Assert.True(send.IsCompletedSuccessfully);
+
+        using var local = new Socket(a, AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        local.Bind(new IPEndPoint(IPAddress.Loopback, 9));
+        local.Listen(1);
+        using var self = new Socket(a, AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        self.Connect(new IPEndPoint(IPAddress.Loopback, 9));
+        using Socket peer = local.Accept();
+        self.Send("me"u8);
+        Assert.Equal(2, peer.Receive(new byte[4]));
+        Assert.Equal(IPAddress.Loopback, ((IPEndPoint)self.LocalEndPoint!).Address);
+    }
 }
