@@ -163,6 +163,7 @@ internal sealed partial class TcpEndpoint
 
         bool keep = false;
         bool ack = false;
+        bool ackNow = false;
         if (p.Length > 0)
         {
             ack = true;
@@ -177,19 +178,32 @@ internal sealed partial class TcpEndpoint
                     return;
                 }
 
+                uint expected = rcvNxt;
                 keep = TakeData(p);
+
+                // Out of order, filling a hole, or old bytes again: acknowledge at once so the sender learns (duplicate ACKs).
+                ackNow = keep || seq != expected || outOfOrder.Count > 0;
+            }
+            else
+            {
+                ackNow = true;
             }
         }
 
-        if (!keep && fin && seq + (uint)p.Length == rcvNxt)
+        if (fin)
         {
-            OnFin();
+            if (!keep && seq + (uint)p.Length == rcvNxt)
+            {
+                OnFin();
+            }
+
             ack = true;
+            ackNow = true;
         }
 
         if (ack)
         {
-            SendAck();
+            AcknowledgeData(ackNow);
         }
 
         sim.Deliver(p, Host, 1);

@@ -11,7 +11,13 @@ internal sealed partial class TcpEndpoint
     private const int PersistTimer = 1;
     private const int LingerTimer = 2; // TIME_WAIT, or FIN_WAIT_2 of an orphan
     private const int KeepAliveTimer = 3;
-    private const int TimerKinds = 4;
+    private const int DelayedAckTimer = 4;
+    private const int TimerKinds = 5;
+
+    /// <summary>Linux's minimum delayed-ACK time (TCP_DELACK_MIN).</summary>
+    private static readonly long DelayedAckTicks = TimeSpan.FromMilliseconds(40).Ticks;
+
+    private int segmentsNotAcknowledged;
 
     private readonly long[] timerGenerations = new long[TimerKinds];
 
@@ -75,6 +81,19 @@ internal sealed partial class TcpEndpoint
 
     private void SendAck() => SendSegment(TcpFlags.Ack, sndNxt, 0, 0);
 
+    /// <summary>Delayed ACK (RFC 9293 3.8.6.3): every second full run of data, or 40 ms after the first, unless <paramref name="now"/>.</summary>
+    private void AcknowledgeData(bool now)
+    {
+        if (now || ++segmentsNotAcknowledged >= 2)
+        {
+            SendAck();
+        }
+        else
+        {
+            Arm(DelayedAckTimer, DelayedAckTicks);
+        }
+    }
+
     /// <summary>Sends <paramref name="length"/> bytes starting <paramref name="offset"/> into the send buffer, with the current ACK and window.</summary>
     private void SendSegment(byte flags, uint seq, int offset, int length)
     {
@@ -87,6 +106,12 @@ internal sealed partial class TcpEndpoint
         if (State != TcpState.SynSent)
         {
             flags |= TcpFlags.Ack;
+        }
+
+        if ((flags & TcpFlags.Ack) != 0 && segmentsNotAcknowledged > 0)
+        {
+            segmentsNotAcknowledged = 0; // this segment carries the ACK
+            CancelTimer(DelayedAckTimer);
         }
 
         p.Sequence = seq;
@@ -268,6 +293,13 @@ internal sealed partial class TcpEndpoint
                 break;
             case KeepAliveTimer:
                 OnKeepAliveTimeout();
+                break;
+            case DelayedAckTimer:
+                if (segmentsNotAcknowledged > 0 && TcpStateMachine.IsSynchronized(State))
+                {
+                    SendAck();
+                }
+
                 break;
         }
     }
