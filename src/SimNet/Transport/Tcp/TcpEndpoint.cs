@@ -128,16 +128,10 @@ internal sealed partial class TcpEndpoint : IEventHandler
     /// <summary>The owner shut down receiving: reads return 0.</summary>
     public bool ShutdownReceive { get; private set; }
 
-    /// <summary>The owner shut down sending (a FIN is queued after the buffered data).</summary>
-    public bool ShutdownSend => finQueued;
-
     public int Backlog { get; private set; }
 
     /// <summary>Bytes that can be read now.</summary>
     public int Available => receiveBuffer.Count;
-
-    /// <summary>Bytes the send buffer can take now.</summary>
-    public int SendSpace => sendBuffer.Free;
 
     /// <summary>Bytes written but not yet acknowledged by the peer.</summary>
     public int Unacknowledged => sendBuffer.Count;
@@ -395,9 +389,6 @@ internal sealed partial class TcpEndpoint : IEventHandler
     public bool IsWritable =>
         PendingError != SocketError.Success || finQueued || State == TcpState.Closed
         || (TcpStateMachine.IsSynchronized(State) && sendBuffer.Free > 0);
-
-    /// <summary>Whether the connection is open for sending and receiving as far as the kernel knows.</summary>
-    public bool IsOpen => TcpStateMachine.IsSynchronized(State) && PendingError == SocketError.Success;
 
     public SocketError TakePendingError()
     {
