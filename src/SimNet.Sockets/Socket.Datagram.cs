@@ -126,6 +126,7 @@ public sealed partial class Socket
 
     private int SendToCore(ReadOnlySpan<byte> buffer, IPAddress address, int port)
     {
+        RequireDatagram("SendTo");
         lock (sim.Gate)
         {
             ThrowIfDisposed();
@@ -202,6 +203,7 @@ public sealed partial class Socket
     public bool SendToAsync(SocketAsyncEventArgs e)
     {
         ThrowIfDisposed();
+        RequireDatagram("SendToAsync");
         ArgumentNullException.ThrowIfNull(e);
         if (e.RemoteEndPoint is null)
         {
@@ -379,6 +381,7 @@ public sealed partial class Socket
 
     private ReceivedDatagram ReceiveCore(Span<byte> buffer, SocketFlags flags, bool requireBound, string operation)
     {
+        RequireDatagram(operation);
         ValidateFlags(flags, SupportedReceiveFlags);
         bool peek = (flags & SocketFlags.Peek) != 0;
         if (requireBound && !udp!.IsBound)
@@ -507,6 +510,7 @@ public sealed partial class Socket
     private ValueTask<T> StartReceive<T>(Memory<byte> buffer, SocketFlags flags, bool requireBound, CancellationToken cancellationToken, Func<Socket, ReceivedDatagram, T> project)
     {
         ThrowIfDisposed();
+        RequireDatagram("ReceiveFromAsync");
         ValidateFlags(flags, SupportedReceiveFlags);
         if (requireBound && !udp!.IsBound)
         {
@@ -540,6 +544,7 @@ public sealed partial class Socket
     private bool StartReceive(SocketAsyncEventArgs e, SocketAsyncOperation operation, bool requireBound)
     {
         ThrowIfDisposed();
+        RequireDatagram(operation.ToString());
         ArgumentNullException.ThrowIfNull(e);
         ValidateFlags(e.SocketFlags, SupportedReceiveFlags);
         if (requireBound && !udp!.IsBound)

@@ -151,6 +151,7 @@ public sealed partial class Socket
         ArgumentNullException.ThrowIfNull(optionValue);
         if (optionName is SocketOptionName.AddMembership or SocketOptionName.DropMembership)
         {
+            RequireDatagram(optionName.ToString());
             bool join = optionName == SocketOptionName.AddMembership;
             (IPAddress group, NetworkAdapter? adapter, SocketError error) = optionValue switch
             {

@@ -698,6 +698,15 @@ public sealed partial class Socket
         }
     }
 
+    /// <summary>SendTo, ReceiveFrom, ReceiveMessageFrom and multicast membership are not wired for stream sockets in SimNet: say so instead of failing obscurely.</summary>
+    private void RequireDatagram(string what)
+    {
+        if (tcp is not null)
+        {
+            throw SocketErrors.Exception(SocketError.OperationNotSupported, $"{what} is not supported on SimNet stream sockets; use Send and Receive.");
+        }
+    }
+
     private void RequireStream(string what)
     {
         if (tcp is null)

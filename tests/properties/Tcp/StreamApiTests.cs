@@ -180,4 +180,15 @@ public class StreamApiTests
         Assert.Equal(2, peer.Receive(new byte[4]));
         Assert.Equal(IPAddress.Loopback, ((IPEndPoint)self.LocalEndPoint!).Address);
     }
+
+    [Fact]
+    public void Datagram_only_members_on_a_stream_socket_fail_OperationNotSupported_not_obscurely()
+    {
+        var w = new TcpWorld(67);
+        using var s = new Socket(w.A, AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        EndPoint any = new IPEndPoint(IPAddress.Any, 0);
+        Assert.Equal(SocketError.OperationNotSupported, Assert.Throws<SocketException>(() => s.SendTo(new byte[1], new IPEndPoint(TcpWorld.AddressB, 1))).SocketErrorCode);
+        Assert.Equal(SocketError.OperationNotSupported, Assert.Throws<SocketException>(() => s.ReceiveFrom(new byte[1], ref any)).SocketErrorCode);
+        Assert.Equal(SocketError.OperationNotSupported, Assert.Throws<SocketException>(() => s.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.AddMembership, new MulticastOption(IPAddress.Parse("239.1.1.1")))).SocketErrorCode);
+    }
 }
