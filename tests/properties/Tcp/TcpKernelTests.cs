@@ -56,4 +56,28 @@ public class TcpKernelTests
         Assert.Equal(127, (int)w.Sim.Clock.Elapsed.TotalSeconds);
         Assert.Equal(7, w.Sim.Trace.Dropped(DropReason.Loss));
     }
+
+    [Fact]
+    public void A_new_SYN_for_an_address_pair_in_TIME_WAIT_opens_a_new_connection_at_once()
+    {
+        var w = new TcpWorld(4);
+        TcpEndpoint listener = w.Listen();
+        (TcpEndpoint client, TcpEndpoint server) = w.Connect(listener);
+        int clientPort = client.LocalPort;
+        server.Close(); // the server closes first, so the server end waits in TIME_WAIT
+        w.DriveUntil(() => client.State == TcpState.CloseWait);
+        client.Close();
+        w.DriveUntil(() => client.State == TcpState.Closed);
+        Assert.Equal(TcpState.TimeWait, server.State);
+
+        var again = new TcpEndpoint(w.A, AddressFamily.InterNetwork);
+        Assert.Equal(SocketError.Success, again.Bind(TcpWorld.AddressA, clientPort));
+        Assert.Equal(SocketError.Success, again.Connect(TcpWorld.AddressB, 80));
+        TimeSpan start = w.Sim.Clock.Elapsed;
+        TcpEndpoint? accepted = null;
+        Assert.True(w.DriveUntil(() => again.ConnectFinished && listener.TryAccept(out accepted) == SocketError.Success));
+        Assert.Equal(TcpState.Established, again.State);
+        Assert.Equal(TcpState.Closed, server.State);
+        Assert.True(w.Sim.Clock.Elapsed - start < TimeSpan.FromSeconds(1));
+    }
 }

@@ -112,6 +112,15 @@ internal sealed partial class TcpEndpoint
         bool syn = (flags & TcpFlags.Syn) != 0;
         bool fin = (flags & TcpFlags.Fin) != 0;
         uint seq = p.Sequence;
+        if (State == TcpState.TimeWait && syn && (flags & (TcpFlags.Ack | TcpFlags.Rst)) == 0 && Before(rcvNxt, seq))
+        {
+            // A new connection reusing this address pair with a higher sequence number: TIME_WAIT gives way (Linux TCP_TW_SYN).
+            Move(TcpEvent.TimeWaitExpired);
+            Finish(SocketError.Success);
+            Stack.Deliver(p);
+            return;
+        }
+
         uint length = (uint)p.Length + (syn ? 1u : 0u) + (fin ? 1u : 0u);
         lastHeardTicks = sim.Clock.NowTicks;
         keepAliveProbes = 0;

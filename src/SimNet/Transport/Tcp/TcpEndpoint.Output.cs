@@ -61,7 +61,32 @@ internal sealed partial class TcpEndpoint
 
     private long CurrentRto => Math.Min(BaseRto << Math.Min(backoff, 30), Stack.MaxRto.Ticks);
 
-    private uint NewInitialSequence() => (uint)Host.Simulation.Random.NextUInt64();
+    /// <summary>
+    /// RFC 6528's shape, as Linux: a keyed hash of the address pair plus a clock ticking every 4 µs, so a
+    /// new connection on the same pair starts above the old one (which lets it through a TIME_WAIT).
+    /// Virtual time may stand still between two connections, so each endpoint also adds 64,000 per
+    /// endpoint made before it on the host (the pre-RFC 1948 increment). The key is the simulation's
+    /// seed: no random draw is spent and the value is the same in every process.
+    /// </summary>
+    private uint NewInitialSequence()
+    {
+        ulong h = 14695981039346656037UL ^ (ulong)Host.Simulation.Seed;
+        h = Mix(h, LocalAddress!, LocalPort);
+        h = Mix(h, RemoteAddress!, RemotePort);
+        return (uint)(h ^ (h >> 32)) + (uint)(Host.Simulation.Clock.NowTicks / 40) + (uint)(Number * 64000);
+
+        static ulong Mix(ulong h, System.Net.IPAddress address, int port)
+        {
+            Span<byte> bytes = stackalloc byte[16];
+            address.TryWriteBytes(bytes, out int n);
+            foreach (byte b in bytes[..n])
+            {
+                h = (h ^ b) * 1099511628211UL;
+            }
+
+            return (h ^ (uint)port) * 1099511628211UL;
+        }
+    }
 
     /// <summary>The largest payload that fits the outgoing adapter's MTU without IP or TCP options.</summary>
     private int MssFor(in RouteDecision route)
