@@ -17,7 +17,7 @@ namespace SimNet;
 /// <para>Same seed and same code give the same trace, byte for byte, in any process. Calls from
 /// other threads are safe (a lock guards the world) but their interleaving is not deterministic.</para>
 /// </remarks>
-public sealed class Simulation
+public sealed partial class Simulation
 {
     private readonly EventQueue events = new();
     private readonly List<Host> hosts = new();

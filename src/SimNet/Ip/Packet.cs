@@ -37,6 +37,9 @@ internal sealed class Packet
     /// <summary>The adapter the packet arrived on, set on delivery.</summary>
     public Topology.NetworkAdapter? ArrivedOn;
 
+    /// <summary>The adapter that put the packet on its current link (its Ethernet source in a capture).</summary>
+    public Topology.NetworkAdapter? LinkSender;
+
     /// <summary>Where the transmission started, for loop checks and partition faults.</summary>
     public Topology.Host? Origin;
 
@@ -109,6 +112,7 @@ internal sealed class PacketPool
         p.Id = nextId++;
         p.ArrivedOn = null;
         p.Origin = null;
+        p.LinkSender = null;
         p.TcpFlags = 0;
         p.Sequence = 0;
         p.Acknowledgment = 0;

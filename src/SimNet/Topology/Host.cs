@@ -15,7 +15,7 @@ namespace SimNet.Topology;
 /// The host follows the Linux "weak host" model: a packet for any of its addresses is accepted
 /// on any adapter, and a packet to one of its own addresses goes over loopback.
 /// </remarks>
-public sealed class Host
+public sealed partial class Host
 {
     private static readonly AsyncLocal<Host?> CurrentHost = new();
 
@@ -436,6 +436,12 @@ public sealed class Host
         NetworkAdapter adapter = route.Adapter!;
         packet.Origin = this;
         sim.Record(TraceKind.Send, packet, this, adapter);
+        if (!IsUp)
+        {
+            sim.Drop(packet, this, adapter, DropReason.HostDown);
+            return;
+        }
+
         if (route.IsLocal)
         {
             sim.ScheduleDelivery(0, Loopback, packet);

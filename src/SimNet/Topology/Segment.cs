@@ -31,11 +31,19 @@ public sealed class Segment
     /// <summary>The adapters attached, in the order they were attached.</summary>
     public IReadOnlyList<NetworkAdapter> Adapters => adapters;
 
-    /// <summary>Latency, jitter and loss applied to every packet crossing this segment.</summary>
+    /// <summary>The link conditions (latency, loss, duplication, ...) applied to every packet crossing this segment.</summary>
     public LinkConditions Conditions
     {
         get => conditions;
-        set => conditions = (value ?? throw new ArgumentNullException(nameof(value))).Validate();
+        set
+        {
+            LinkConditions valid = (value ?? throw new ArgumentNullException(nameof(value))).Validate();
+            lock (Simulation.Gate)
+            {
+                conditions = valid;
+                Simulation.Faults.SetSegment(this, valid);
+            }
+        }
     }
 
     internal void Attach(NetworkAdapter adapter) => adapters.Add(adapter);
@@ -55,6 +63,7 @@ public sealed class Segment
                 NetworkAdapter candidate = adapters[i];
                 if (candidate != from && candidate.Owns(nextHop))
                 {
+                    sim.Tap(from, packet, outbound: true, peer: candidate);
                     Carry(packet, from, candidate);
                     return;
                 }
@@ -64,6 +73,7 @@ public sealed class Segment
             return;
         }
 
+        sim.Tap(from, packet, outbound: true, peer: null);
         Packet? pending = packet;
         for (int i = 0; i < adapters.Count; i++)
         {
@@ -90,22 +100,6 @@ public sealed class Segment
         }
     }
 
-    private void Carry(Packet packet, NetworkAdapter from, NetworkAdapter to)
-    {
-        Simulation sim = Simulation;
-        LinkConditions c = conditions;
-        if (c.LossRate > 0 && sim.Random.Chance(c.LossRate))
-        {
-            sim.Drop(packet, from.Host, from, DropReason.Loss);
-            return;
-        }
-
-        long delay = c.Latency.Ticks;
-        if (c.Jitter > TimeSpan.Zero)
-        {
-            delay += (long)(sim.Random.NextDouble() * c.Jitter.Ticks);
-        }
-
-        sim.ScheduleDelivery(delay, to, packet);
-    }
+    /// <summary>The link itself: faults and capture wrap it (see <see cref="Faults.FaultPlan"/>).</summary>
+    private void Carry(Packet packet, NetworkAdapter from, NetworkAdapter to) => Simulation.Faults.Carry(this, packet, from, to);
 }

@@ -27,6 +27,11 @@ internal sealed class UdpStack
     /// <summary>Binds <paramref name="endpoint"/>; port 0 draws an ephemeral port from the seed.</summary>
     public SocketError Bind(UdpEndpoint endpoint, IPAddress address, int port)
     {
+        if (!host.IsUp)
+        {
+            return SocketError.NetworkDown; // a crashed host's leftover code cannot open ports
+        }
+
         IPAddress plain = AddressRules.Unmap(address);
         if (!AddressRules.IsAny(plain) && host.FindAdapterOwning(plain) is null)
         {
