@@ -145,12 +145,11 @@ public class LifecycleProperties
             (TcpEndpoint survivor, Host crashed) = c.ClientCrashes ? (server, w.A) : (client, w.B);
             survivor.KeepAlive = !c.SurvivorSends; // an idle survivor only finds out by probing
             w.Sim.RunFor(TimeSpan.FromSeconds(1));
-            crashed.IsUp = false;
+            crashed.Crash();
             if (c.Restart)
             {
-                TcpStack.Of(crashed).Crash();
                 w.Sim.RunFor(TimeSpan.FromSeconds(30));
-                crashed.IsUp = true;
+                crashed.Restart();
             }
 
             if (c.SurvivorSends)

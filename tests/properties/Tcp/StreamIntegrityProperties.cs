@@ -8,10 +8,21 @@ namespace SimNet.Properties.Tcp;
 
 public class StreamIntegrityProperties
 {
-    internal sealed record Case(long Seed, int[] Writes, int[] Reads, int LatencyMs, int JitterMs, double Loss, double Duplication)
+    internal sealed record Case(long Seed, int[] Writes, int[] Reads, int LatencyMs, int JitterMs, double Loss, double Duplication, double Reorder = 0)
     {
+        /// <summary>The link: latency, jitter and reordering (later packets overtake held ones), loss, duplication.</summary>
+        public LinkConditions Conditions => new()
+        {
+            Latency = TimeSpan.FromMilliseconds(LatencyMs),
+            Jitter = TimeSpan.FromMilliseconds(JitterMs),
+            LossRate = Loss,
+            DuplicationRate = Duplication,
+            ReorderRate = Reorder,
+            ReorderDelay = TimeSpan.FromMilliseconds(LatencyMs + 5),
+        };
+
         public override string ToString() =>
-            $"seed={Seed} writes=[{string.Join(',', Writes)}] reads=[{string.Join(',', Reads)}] latency={LatencyMs}ms jitter={JitterMs}ms loss={Loss:F2} dup={Duplication:F2}";
+            $"seed={Seed} writes=[{string.Join(',', Writes)}] reads=[{string.Join(',', Reads)}] latency={LatencyMs}ms jitter={JitterMs}ms loss={Loss:F2} dup={Duplication:F2} reorder={Reorder:F2}";
     }
 
     internal static readonly Gen<Case> Cases =
@@ -22,22 +33,16 @@ public class StreamIntegrityProperties
         from jitter in Gen.Choose(0, 60)
         from loss in Gen.Elements(0.0, 0.0, 0.05, 0.2, 0.4, 0.7)
         from dup in Gen.Elements(0.0, 0.1, 0.3)
-        select new Case(seed, writes, reads, latency, jitter, loss, dup);
+        from reorder in Gen.Elements(0.0, 0.1, 0.3)
+        select new Case(seed, writes, reads, latency, jitter, loss, dup, reorder);
 
     [Fact]
     public void Reader_gets_exactly_the_bytes_written_in_order_or_an_error_over_lossy_duplicating_reordering_links()
     {
         Prop.ForAll(Arb.From(Cases), c =>
         {
-            var w = new TcpWorld(c.Seed, new LinkConditions
-            {
-                Latency = TimeSpan.FromMilliseconds(c.LatencyMs),
-                Jitter = TimeSpan.FromMilliseconds(c.JitterMs),
-                LossRate = c.Loss,
-            });
+            var w = new TcpWorld(c.Seed, c.Conditions);
             TcpEndpoint listener = w.Listen();
-            TcpWorld.Duplicate(w.A, c.Duplication, TimeSpan.FromMilliseconds(c.LatencyMs + c.JitterMs + 1));
-            TcpWorld.Duplicate(w.B, c.Duplication, TimeSpan.FromMilliseconds(c.LatencyMs + c.JitterMs + 1));
             var client = new TcpEndpoint(w.A, System.Net.Sockets.AddressFamily.InterNetwork);
             client.Connect(TcpWorld.AddressB, 80);
             w.DriveUntil(() => client.ConnectFinished);

@@ -1,8 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using SimNet.Ip;
 using SimNet.Topology;
-using SimNet.Transport;
 using SimNet.Transport.Tcp;
 using Xunit;
 
@@ -83,36 +81,5 @@ internal sealed class TcpWorld
         }
 
         return condition();
-    }
-
-    /// <summary>Puts a duplicating interposer in front of <paramref name="host"/>'s TCP: each segment is also delivered again later with probability <paramref name="rate"/>.</summary>
-    public static void Duplicate(Host host, double rate, TimeSpan maxDelay)
-    {
-        if (rate > 0)
-        {
-            host.Tcp = new DuplicatingTcp(host, TcpStack.Of(host), rate, maxDelay);
-        }
-    }
-
-    /// <summary>Fault local to these tests (until the faults layer offers duplication): a copy of a segment arrives again, up to <c>maxDelay</c> later.</summary>
-    private sealed class DuplicatingTcp(Host host, TcpStack inner, double rate, TimeSpan maxDelay) : IProtocolHandler, IWrapsTcpStack
-    {
-        public TcpStack Inner => inner;
-
-        public void Deliver(Packet packet)
-        {
-            Simulation sim = host.Simulation;
-            if (sim.Random.Chance(rate))
-            {
-                Packet copy = sim.CopyPacket(packet, host, packet.ArrivedOn);
-                copy.ArrivedOn = packet.ArrivedOn;
-                var delay = TimeSpan.FromTicks((long)(sim.Random.NextDouble() * maxDelay.Ticks));
-                sim.Schedule(delay, () => inner.Deliver(copy));
-            }
-
-            inner.Deliver(packet);
-        }
-
-        public int ReportIcmp(Packet icmp) => inner.ReportIcmp(icmp);
     }
 }

@@ -16,7 +16,7 @@ namespace SimNet.Transport.Tcp;
 /// SACK or timestamps); no congestion control (the window is the smaller of the peer's receive
 /// window and our send buffer); TIME_WAIT (<see cref="TimeWait"/>, 60 s) does not block Bind; accepted connections do not block binding their listener's port.
 /// </remarks>
-internal sealed class TcpStack : IProtocolHandler
+internal sealed class TcpStack : IProtocolHandler, Faults.ICrashable
 {
     private readonly List<TcpEndpoint> bound = new();
     private readonly Dictionary<ConnectionKey, TcpEndpoint> connections = new();
@@ -71,13 +71,8 @@ internal sealed class TcpStack : IProtocolHandler
     internal int ConnectionCount => connections.Count;
 
     /// <summary>The TCP stack of <paramref name="host"/> (every host gets one when it is made).</summary>
-    /// <exception cref="InvalidOperationException">Something else (a test's interposer) sits in <see cref="Host.Tcp"/> and does not say which stack it wraps.</exception>
-    public static TcpStack Of(Host host) => host.Tcp switch
-    {
-        TcpStack stack => stack,
-        IWrapsTcpStack wrapper => wrapper.Inner,
-        _ => throw new InvalidOperationException($"{host.Name} has no TCP stack."),
-    };
+    public static TcpStack Of(Host host) =>
+        host.Tcp as TcpStack ?? throw new InvalidOperationException($"{host.Name} has no SimNet TCP stack in Host.Tcp.");
 
     // ---------------------------------------------------------------- port table
 
@@ -271,7 +266,7 @@ internal sealed class TcpStack : IProtocolHandler
     /// <summary>ICMP errors about TCP are soft errors on Linux: connections carry on and retransmit.</summary>
     public int ReportIcmp(Packet icmp) => 0;
 
-    /// <summary>The host crashed: every connection and binding vanishes without a word on the wire.</summary>
+    /// <summary>The host crashed (<see cref="Host.Crash"/>): every connection and binding vanishes without a word on the wire; peers find out by timeout, or by the RST a restarted host sends.</summary>
     public void Crash()
     {
         var all = new List<TcpEndpoint>(bound);
@@ -299,10 +294,4 @@ internal sealed class TcpStack : IProtocolHandler
     internal long NextNumber() => ++nextNumber;
 
     private readonly record struct ConnectionKey(IPAddress Local, int LocalPort, IPAddress Remote, int RemotePort);
-}
-
-/// <summary>A handler placed in front of a host's TCP stack (fault injection in tests); says which stack it feeds.</summary>
-internal interface IWrapsTcpStack
-{
-    TcpStack Inner { get; }
 }
