@@ -80,4 +80,60 @@ public class TcpKernelTests
         Assert.Equal(TcpState.Closed, server.State);
         Assert.True(w.Sim.Clock.Elapsed - start < TimeSpan.FromSeconds(1));
     }
+
+    [Fact]
+    public void A_connection_through_a_router_over_two_lossy_reordering_links_delivers_every_byte()
+    {
+        var sim = new Simulation(5);
+        Segment left = sim.AddSegment("left");
+        Segment right = sim.AddSegment("right");
+        left.Conditions = new LinkConditions { Latency = TimeSpan.FromMilliseconds(3), LossRate = 0.1, ReorderRate = 0.2 };
+        right.Conditions = new LinkConditions { Latency = TimeSpan.FromMilliseconds(20), Jitter = TimeSpan.FromMilliseconds(10), DuplicationRate = 0.1 };
+        Host a = sim.AddHost("a");
+        a.AddAdapter("eth0", left, "10.1.0.2/24");
+        a.AddDefaultRoute("10.1.0.1");
+        Host r = sim.AddRouter("r");
+        r.AddAdapter("eth0", left, "10.1.0.1/24");
+        r.AddAdapter("eth1", right, "10.2.0.1/24");
+        Host b = sim.AddHost("b");
+        b.AddAdapter("eth0", right, "10.2.0.2/24");
+        b.AddDefaultRoute("10.2.0.1");
+
+        var listener = new TcpEndpoint(b, AddressFamily.InterNetwork);
+        listener.Bind(IPAddress.Any, 80);
+        listener.Listen(1);
+        var client = new TcpEndpoint(a, AddressFamily.InterNetwork);
+        Assert.Equal(SocketError.Success, client.Connect(IPAddress.Parse("10.2.0.2"), 80));
+        byte[] data = new byte[200_000];
+        new Random(5).NextBytes(data);
+        var got = new List<byte>();
+        TcpEndpoint? server = null;
+        int sent = 0;
+        var buffer = new byte[10_000];
+        for (int i = 0; i < 1_000_000 && got.Count < data.Length; i++)
+        {
+            if (client.State == TcpState.Established && sent < data.Length && client.Send(data.AsSpan(sent), out int n) == SocketError.Success)
+            {
+                sent += n;
+            }
+
+            if (server is null)
+            {
+                listener.TryAccept(out server);
+            }
+
+            while (server is not null && server.Receive(buffer, false, out int m) == SocketError.Success && m > 0)
+            {
+                got.AddRange(buffer.AsSpan(0, m).ToArray());
+            }
+
+            if (!sim.Step())
+            {
+                break;
+            }
+        }
+
+        Assert.True(got.ToArray().AsSpan().SequenceEqual(data));
+        Assert.True(sim.Trace.Count(TraceKind.Forward) > 0);
+    }
 }
