@@ -568,15 +568,21 @@ public sealed partial class Socket
         }
     }
 
-    /// <summary>An async receive waiting on the endpoint; completes on the simulation thread, continuations posted.</summary>
+    /// <summary>
+    /// An async receive waiting on the endpoint. The datagram is taken when it arrives, inside the
+    /// delivery event; the task completes in a work item posted to the simulation's context, so user
+    /// continuations never run inside the kernel's delivery loop, and never on the thread pool.
+    /// </summary>
     private sealed class PendingReceive<T> : IUdpWaiter
     {
         private readonly Socket socket;
         private readonly Memory<byte> buffer;
         private readonly bool peek;
         private readonly Func<Socket, ReceivedDatagram, T> project;
-        private readonly TaskCompletionSource<T> completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource<T> completion = new();
         private CancellationTokenRegistration registration;
+        private T? result;
+        private Exception? error;
 
         public PendingReceive(Socket socket, Memory<byte> buffer, SocketFlags flags, Func<Socket, ReceivedDatagram, T> project, CancellationToken cancellationToken)
         {
@@ -595,8 +601,8 @@ public sealed partial class Socket
 
         public bool TryComplete(UdpEndpoint endpoint)
         {
-            SocketError error = endpoint.TryReceive(buffer.Span, peek, out ReceivedDatagram d);
-            if (error == SocketError.WouldBlock)
+            SocketError status = endpoint.TryReceive(buffer.Span, peek, out ReceivedDatagram d);
+            if (status == SocketError.WouldBlock)
             {
                 if (!endpoint.ShutdownReceive)
                 {
@@ -604,26 +610,40 @@ public sealed partial class Socket
                 }
 
                 d = default;
-                error = SocketError.Success;
+                status = SocketError.Success;
             }
 
             Finish();
-            if (error == SocketError.Success)
+            if (status == SocketError.Success)
             {
-                completion.TrySetResult(project(socket, d));
+                result = project(socket, d);
             }
             else
             {
-                completion.TrySetException(SocketErrors.Exception(error, $"receive on {endpoint.Describe()}"));
+                error = SocketErrors.Exception(status, $"receive on {endpoint.Describe()}");
             }
 
+            socket.sim.Context.Post(static state => ((PendingReceive<T>)state!).Publish(), this);
             return true;
         }
 
-        public void Abort(SocketError error)
+        private void Publish()
+        {
+            if (error is not null)
+            {
+                completion.TrySetException(error);
+            }
+            else
+            {
+                completion.TrySetResult(result!);
+            }
+        }
+
+        /// <summary>Close ends the wait at once: the caller of Dispose may be awaiting it without driving the simulation.</summary>
+        public void Abort(SocketError status)
         {
             Finish();
-            completion.TrySetException(SocketErrors.Exception(error, "the socket was closed while a receive was pending"));
+            completion.TrySetException(SocketErrors.Exception(status, "the socket was closed while a receive was pending"));
         }
 
         private void Cancel()

@@ -145,9 +145,12 @@ internal sealed class UdpEndpoint
     }
 
     /// <summary>Sets the default peer and the receive filter. Linux binds an unbound socket to the address the route picks.</summary>
-    public SocketError Connect(IPAddress address, int port)
+    /// <param name="address">The peer's address.</param>
+    /// <param name="port">The peer's port.</param>
+    /// <param name="via">A local address whose adapter the route must use instead of the bound address (WinRT's "first adapter" broadcast); null for the usual route.</param>
+    public SocketError Connect(IPAddress address, int port, IPAddress? via = null)
     {
-        RouteDecision route = Host.Route(address, LocalAddress, MulticastInterface);
+        RouteDecision route = Host.Route(address, via ?? LocalAddress, MulticastInterface);
         if (route.Error != SocketError.Success)
         {
             return route.Error;
@@ -170,7 +173,11 @@ internal sealed class UdpEndpoint
     }
 
     /// <summary>Sends one datagram. Errors are returned, never thrown.</summary>
-    public SocketError SendTo(ReadOnlySpan<byte> payload, IPAddress destination, int port)
+    /// <param name="payload">The datagram's bytes.</param>
+    /// <param name="destination">Where to.</param>
+    /// <param name="port">The destination port.</param>
+    /// <param name="via">A local address that chooses the source and the adapter instead of the bound address (WinRT sends a broadcast through a chosen adapter); null for the usual route.</param>
+    public SocketError SendTo(ReadOnlySpan<byte> payload, IPAddress destination, int port, IPAddress? via = null)
     {
         if (ShutdownSend)
         {
@@ -189,7 +196,7 @@ internal sealed class UdpEndpoint
             return SocketError.MessageSize;
         }
 
-        RouteDecision route = Host.Route(plain, LocalAddress, MulticastInterface);
+        RouteDecision route = Host.Route(plain, via ?? LocalAddress, MulticastInterface);
         if (route.Error != SocketError.Success)
         {
             return route.Error;
