@@ -37,7 +37,7 @@ public class StreamIntegrityProperties
         select new Case(seed, writes, reads, latency, jitter, loss, dup, reorder);
 
     [Fact]
-    public void Reader_gets_exactly_the_bytes_written_in_order_or_an_error_over_lossy_duplicating_reordering_links()
+    public void Reader_gets_exactly_the_bytes_written_in_order_or_an_error_over_lossy_duplicating_reordering_links_and_every_segment_is_accounted_for()
     {
         Prop.ForAll(Arb.From(Cases), c =>
         {
@@ -58,7 +58,14 @@ public class StreamIntegrityProperties
             byte[] got = pump.Received;
             bool prefix = got.AsSpan().SequenceEqual(pump.Data.AsSpan(0, Math.Min(got.Length, pump.Data.Length))) && got.Length <= pump.Data.Length;
             bool complete = pump.EndOfStream ? got.Length == pump.Data.Length : pump.Failed;
-            return (settled && prefix && complete).Label($"settled={settled} prefix={prefix} complete={complete} got={got.Length}/{pump.Data.Length} eos={pump.EndOfStream} werr={pump.WriterError} rerr={pump.ReaderError} {c}");
+
+            // Conservation: once the wire is quiet, every segment sent or copied was delivered or dropped with a reason.
+            w.Sim.RunFor(TimeSpan.FromHours(1));
+            Tracing.Trace t = w.Sim.Trace;
+            long made = t.Count(Tracing.TraceKind.Send) + t.Count(Tracing.TraceKind.Copy);
+            long ended = t.Count(Tracing.TraceKind.Deliver) + t.Count(Tracing.TraceKind.Drop);
+            bool conserved = made == ended;
+            return (settled && prefix && complete && conserved).Label($"settled={settled} prefix={prefix} complete={complete} conserved={made}/{ended} got={got.Length}/{pump.Data.Length} eos={pump.EndOfStream} werr={pump.WriterError} rerr={pump.ReaderError} {c}");
         }).Check(TcpWorld.Cases(100));
     }
 }

@@ -171,6 +171,7 @@ internal sealed partial class TcpEndpoint
         }
 
         bool keep = false;
+        bool redundant = false;
         bool ack = false;
         bool ackNow = false;
         if (p.Length > 0)
@@ -188,7 +189,7 @@ internal sealed partial class TcpEndpoint
                 }
 
                 uint expected = rcvNxt;
-                keep = TakeData(p);
+                keep = TakeData(p, out redundant);
 
                 // Out of order, filling a hole, or old bytes again: acknowledge at once so the sender learns (duplicate ACKs).
                 ackNow = keep || seq != expected || outOfOrder.Count > 0;
@@ -215,10 +216,17 @@ internal sealed partial class TcpEndpoint
             AcknowledgeData(ackNow);
         }
 
-        sim.Deliver(p, Host, 1);
-        if (!keep)
+        if (redundant)
         {
-            sim.Packets.Return(p);
+            sim.Drop(p, Host, p.ArrivedOn, DropReason.OutOfWindow); // a copy of a segment already held out of order
+        }
+        else
+        {
+            sim.Deliver(p, Host, 1);
+            if (!keep)
+            {
+                sim.Packets.Return(p);
+            }
         }
 
         TrySendData();
@@ -427,8 +435,9 @@ internal sealed partial class TcpEndpoint
     }
 
     /// <summary>Takes the segment's data: in order into the receive buffer, ahead of a hole into the out-of-order list. Returns true when the packet was kept.</summary>
-    private bool TakeData(Packet p)
+    private bool TakeData(Packet p, out bool redundant)
     {
+        redundant = false;
         uint seq = p.Sequence;
         int skip = Before(seq, rcvNxt) ? (int)(rcvNxt - seq) : 0;
         uint windowEnd = rcvNxt + (uint)ReceiveWindow;
@@ -461,7 +470,8 @@ internal sealed partial class TcpEndpoint
 
         if (i > 0 && outOfOrder[i - 1].Sequence == seq && outOfOrder[i - 1].Length >= end)
         {
-            return false; // already held
+            redundant = true; // already held
+            return false;
         }
 
         outOfOrder.Insert(i, p);
