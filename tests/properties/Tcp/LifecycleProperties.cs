@@ -163,4 +163,63 @@ public class LifecycleProperties
             return (survivor.State == TcpState.Closed && seen == expected).Label($"state={survivor.State} error={seen} {c}");
         }).Check(TcpWorld.Cases(40));
     }
+
+    [Fact]
+    public void A_partition_healed_before_the_retries_run_out_loses_nothing_and_a_longer_one_times_out()
+    {
+        Gen<(long Seed, int Seconds, bool OneWay)> cases =
+            from seed in Gen.Choose(0, int.MaxValue)
+            from seconds in Gen.Elements(1, 10, 60, 300, 2000)
+            from oneWay in Gen.Elements(true, false)
+            select ((long)seed, seconds, oneWay);
+        Prop.ForAll(Arb.From(cases), c =>
+        {
+            var w = new TcpWorld(c.Seed, new LinkConditions { Latency = TimeSpan.FromMilliseconds(5) });
+            (TcpEndpoint client, TcpEndpoint server) = w.Connect(w.Listen());
+            if (c.OneWay)
+            {
+                w.Sim.PartitionOneWay(w.B, w.A); // the data gets through, the ACKs do not
+            }
+            else
+            {
+                w.Sim.Partition(w.A, w.B);
+            }
+
+            w.Sim.After(TimeSpan.FromSeconds(c.Seconds), sim => sim.Heal());
+            var data = new byte[30000];
+            new Random((int)c.Seed).NextBytes(data);
+            var got = new List<byte>();
+            int sent = 0;
+            var buffer = new byte[4096];
+            SocketError failure = SocketError.Success;
+            w.DriveUntil(() =>
+            {
+                int n = 0;
+                SocketError e = sent < data.Length ? client.Send(data.AsSpan(sent), out n) : client.TakePendingError();
+                if (e == SocketError.Success)
+                {
+                    sent += n;
+                }
+                else if (e != SocketError.WouldBlock)
+                {
+                    failure = e;
+                }
+
+                while (server.Receive(buffer, false, out int m) == SocketError.Success && m > 0)
+                {
+                    got.AddRange(buffer.AsSpan(0, m).ToArray());
+                }
+
+                return got.Count == data.Length || client.State == TcpState.Closed;
+            });
+
+            // 15 retransmissions from a 200 ms RTO, doubling to 120 s, give up after about 15 minutes.
+            bool survives = c.Seconds < 600;
+            bool intact = got.ToArray().AsSpan().SequenceEqual(data.AsSpan(0, got.Count));
+            bool outcome = survives
+                ? got.Count == data.Length && client.State == TcpState.Established
+                : client.State == TcpState.Closed && failure == SocketError.TimedOut;
+            return (intact && outcome).Label($"got={got.Count} state={client.State} error={failure} seconds={c.Seconds} oneWay={c.OneWay} seed={c.Seed}");
+        }).Check(TcpWorld.Cases(30));
+    }
 }
