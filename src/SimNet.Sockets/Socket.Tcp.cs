@@ -658,20 +658,46 @@ public sealed partial class Socket
     }
 
     /// <summary>The time-out of Close(timeout): 0 resets the connection (linger 0); other values close gracefully in the background.</summary>
+    /// <summary>Close(timeout) as the runtime does it: SO_LINGER (true, timeout) for the close that follows; -1 leaves the option as it is.</summary>
     private void StreamCloseTimeout(int timeout)
     {
-        if (timeout == 0)
+        if (timeout >= 0)
         {
             lock (sim.Gate)
             {
                 Tcp.LingerEnabled = true;
-                Tcp.LingerSeconds = 0;
+                Tcp.LingerSeconds = timeout;
             }
         }
     }
 
-    /// <summary>SO_LINGER: with (true, 0), Close resets the connection (RST) and discards unsent data; otherwise Close is graceful.</summary>
-    /// <remarks>A non-zero linger time does not make Close block in SimNet: the connection finishes in the background, as without linger.</remarks>
+    /// <summary>
+    /// Before a blocking socket closes with SO_LINGER (true, n > 0): send the FIN after the buffered data
+    /// and wait, up to n seconds of virtual time, until the peer has acknowledged it (Linux close()).
+    /// </summary>
+    private void StreamLinger()
+    {
+        long deadline;
+        lock (sim.Gate)
+        {
+            TcpEndpoint t = Tcp;
+            if (disposed || !blocking || !t.LingerEnabled || t.LingerSeconds <= 0 || t.Available > 0 || !TcpStateMachine.IsSynchronized(t.State))
+            {
+                return; // nothing to wait for, or unread data: Close resets
+            }
+
+            t.Shutdown(send: true, receive: false);
+            deadline = sim.Clock.NowTicks + (t.LingerSeconds * TimeSpan.TicksPerSecond);
+        }
+
+        sim.WaitUntil(static s => s.Tcp.State is not (TcpState.FinWait1 or TcpState.Closing or TcpState.LastAck), this, deadline, static s => $"a lingering Close on {s.Tcp.Describe()}");
+    }
+
+    /// <summary>
+    /// SO_LINGER: with (true, 0), Close resets the connection (RST) and discards unsent data; with (true, n),
+    /// Close on a blocking socket waits up to n seconds of virtual time for the data and FIN to be acknowledged;
+    /// otherwise Close returns at once and the connection closes gracefully in the background.
+    /// </summary>
     public LingerOption? LingerState
     {
         get

@@ -290,6 +290,11 @@ public sealed partial class Socket : IDisposable
     /// <summary>Closes the socket. Calling it twice is fine.</summary>
     public void Dispose()
     {
+        if (tcp is not null)
+        {
+            StreamLinger();
+        }
+
         lock (sim.Gate)
         {
             if (disposed)

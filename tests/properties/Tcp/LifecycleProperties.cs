@@ -222,4 +222,31 @@ public class LifecycleProperties
             return (intact && outcome).Label($"got={got.Count} state={client.State} error={failure} seconds={c.Seconds} oneWay={c.OneWay} seed={c.Seed}");
         }).Check(TcpWorld.Cases(30));
     }
+
+    [Fact]
+    public void Close_with_a_linger_time_waits_for_the_FIN_to_be_acknowledged_or_for_the_time_to_pass()
+    {
+        var w = new TcpWorld(32, new LinkConditions { Latency = TimeSpan.FromMilliseconds(50) });
+        using var listener = new Socket(w.B, AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Any, 80));
+        listener.Listen(2);
+
+        var quick = new Socket(w.A, AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        quick.Connect(new IPEndPoint(TcpWorld.AddressB, 80));
+        using Socket first = listener.Accept();
+        quick.Send(new byte[5000]);
+        TimeSpan start = w.Sim.Clock.Elapsed;
+        quick.Close(10); // a healthy link: returns once data and FIN are acknowledged, about one round trip
+        TimeSpan waited = w.Sim.Clock.Elapsed - start;
+        Assert.InRange(waited, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(1));
+
+        var stuck = new Socket(w.A, AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        stuck.Connect(new IPEndPoint(TcpWorld.AddressB, 80));
+        using Socket second = listener.Accept();
+        w.Sim.Partition(w.A, w.B);
+        stuck.LingerState = new System.Net.Sockets.LingerOption(true, 3);
+        start = w.Sim.Clock.Elapsed;
+        stuck.Dispose(); // nothing gets through: Dispose returns after the linger time
+        Assert.Equal(TimeSpan.FromSeconds(3), w.Sim.Clock.Elapsed - start);
+    }
 }
