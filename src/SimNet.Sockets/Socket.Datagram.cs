@@ -45,6 +45,11 @@ public sealed partial class Socket
     {
         ThrowIfDisposed();
         ValidateFlags(socketFlags, SupportedSendFlags);
+        if (tcp is not null)
+        {
+            return StreamSend(buffer);
+        }
+
         lock (sim.Gate)
         {
             if (!udp!.IsConnected)
@@ -121,6 +126,7 @@ public sealed partial class Socket
 
     private int SendToCore(ReadOnlySpan<byte> buffer, IPAddress address, int port)
     {
+        RequireDatagram("SendTo");
         lock (sim.Gate)
         {
             ThrowIfDisposed();
@@ -148,6 +154,11 @@ public sealed partial class Socket
         if (cancellationToken.IsCancellationRequested)
         {
             return ValueTask.FromCanceled<int>(cancellationToken);
+        }
+
+        if (tcp is not null)
+        {
+            return StreamSendAllAsync(buffer, cancellationToken);
         }
 
         try
@@ -192,6 +203,7 @@ public sealed partial class Socket
     public bool SendToAsync(SocketAsyncEventArgs e)
     {
         ThrowIfDisposed();
+        RequireDatagram("SendToAsync");
         ArgumentNullException.ThrowIfNull(e);
         if (e.RemoteEndPoint is null)
         {
@@ -215,6 +227,11 @@ public sealed partial class Socket
     {
         ThrowIfDisposed();
         ArgumentNullException.ThrowIfNull(e);
+        if (tcp is not null)
+        {
+            return StreamSendAsync(e);
+        }
+
         e.StartOperation(SocketAsyncOperation.Send);
         lock (sim.Gate)
         {
@@ -259,7 +276,7 @@ public sealed partial class Socket
     /// </summary>
     /// <exception cref="SocketException">WouldBlock (non-blocking, nothing queued); TimedOut after <see cref="ReceiveTimeout"/>; ConnectionRefused once after an ICMP port unreachable on a connected socket; Interrupted when closed while blocked.</exception>
     public int Receive(Span<byte> buffer, SocketFlags socketFlags) =>
-        ReceiveCore(buffer, socketFlags, requireBound: false, "Receive").Length;
+        tcp is not null ? StreamReceive(buffer, socketFlags) : ReceiveCore(buffer, socketFlags, requireBound: false, "Receive").Length;
 
     /// <summary>Receives a datagram and who sent it.</summary>
     public int ReceiveFrom(byte[] buffer, ref EndPoint remoteEP) => ReceiveFrom(buffer, SocketFlags.None, ref remoteEP);
@@ -364,6 +381,7 @@ public sealed partial class Socket
 
     private ReceivedDatagram ReceiveCore(Span<byte> buffer, SocketFlags flags, bool requireBound, string operation)
     {
+        RequireDatagram(operation);
         ValidateFlags(flags, SupportedReceiveFlags);
         bool peek = (flags & SocketFlags.Peek) != 0;
         if (requireBound && !udp!.IsBound)
@@ -425,7 +443,7 @@ public sealed partial class Socket
 
     /// <summary>Receives a datagram; completes through the simulation's event queue when one arrives.</summary>
     public ValueTask<int> ReceiveAsync(Memory<byte> buffer, SocketFlags socketFlags, CancellationToken cancellationToken = default) =>
-        StartReceive(buffer, socketFlags, requireBound: false, cancellationToken, static (_, d) => d.Length);
+        tcp is not null ? StreamReceiveAsync(buffer, socketFlags, cancellationToken) : StartReceive(buffer, socketFlags, requireBound: false, cancellationToken, static (_, d) => d.Length);
 
     /// <summary>Receives a datagram and who sent it.</summary>
     public Task<SocketReceiveFromResult> ReceiveFromAsync(ArraySegment<byte> buffer, SocketFlags socketFlags, EndPoint remoteEndPoint) =>
@@ -463,7 +481,7 @@ public sealed partial class Socket
     }
 
     /// <summary>Receives into the buffer of <paramref name="e"/>; true when pending (Completed is raised later on the simulation's thread).</summary>
-    public bool ReceiveAsync(SocketAsyncEventArgs e) => StartReceive(e, SocketAsyncOperation.Receive, requireBound: false);
+    public bool ReceiveAsync(SocketAsyncEventArgs e) => tcp is not null && e is not null ? StreamReceiveAsync(e) : StartReceive(e!, SocketAsyncOperation.Receive, requireBound: false);
 
     /// <summary>Receives into the buffer of <paramref name="e"/> and sets its RemoteEndPoint to the sender.</summary>
     public bool ReceiveFromAsync(SocketAsyncEventArgs e)
@@ -492,6 +510,7 @@ public sealed partial class Socket
     private ValueTask<T> StartReceive<T>(Memory<byte> buffer, SocketFlags flags, bool requireBound, CancellationToken cancellationToken, Func<Socket, ReceivedDatagram, T> project)
     {
         ThrowIfDisposed();
+        RequireDatagram("ReceiveFromAsync");
         ValidateFlags(flags, SupportedReceiveFlags);
         if (requireBound && !udp!.IsBound)
         {
@@ -525,6 +544,7 @@ public sealed partial class Socket
     private bool StartReceive(SocketAsyncEventArgs e, SocketAsyncOperation operation, bool requireBound)
     {
         ThrowIfDisposed();
+        RequireDatagram(operation.ToString());
         ArgumentNullException.ThrowIfNull(e);
         ValidateFlags(e.SocketFlags, SupportedReceiveFlags);
         if (requireBound && !udp!.IsBound)
@@ -724,6 +744,11 @@ public sealed partial class Socket
     {
         ThrowIfDisposed();
         long deadline = microSeconds < 0 ? long.MaxValue : sim.Clock.NowTicks + (microSeconds * (TimeSpan.TicksPerMillisecond / 1000));
+        if (tcp is not null)
+        {
+            return StreamPoll(mode, deadline);
+        }
+
         return mode switch
         {
             SelectMode.SelectWrite => true,
