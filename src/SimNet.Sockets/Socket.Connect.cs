@@ -82,6 +82,12 @@ public sealed partial class Socket
 
     private void ConnectCore(IPEndPoint remote)
     {
+        if (tcp is not null)
+        {
+            StreamConnect(remote);
+            return;
+        }
+
         lock (sim.Gate)
         {
             ThrowIfDisposed();
@@ -121,6 +127,11 @@ public sealed partial class Socket
         if (remoteEP is DnsEndPoint dns)
         {
             return ConnectAsync(dns.Host, dns.Port, cancellationToken);
+        }
+
+        if (tcp is not null)
+        {
+            return StreamConnectAsync(ToIPEndPoint(remoteEP, nameof(remoteEP)), cancellationToken);
         }
 
         try
@@ -164,6 +175,11 @@ public sealed partial class Socket
             return ValueTask.FromCanceled(cancellationToken);
         }
 
+        if (tcp is not null)
+        {
+            return StreamConnectFirstAsync(addresses, port, cancellationToken);
+        }
+
         try
         {
             ConnectFirst(addresses, port);
@@ -185,6 +201,12 @@ public sealed partial class Socket
         ArgumentNullException.ThrowIfNull(host);
         ValidatePort(port);
         IPAddress[] addresses = await Host.Resolver.GetHostAddressesAsync(host, AddressFamily.Unspecified, cancellationToken).ConfigureAwait(true);
+        if (tcp is not null)
+        {
+            await StreamConnectFirstAsync(addresses, port, cancellationToken).ConfigureAwait(true);
+            return;
+        }
+
         ConnectFirst(addresses, port);
     }
 
@@ -219,6 +241,11 @@ public sealed partial class Socket
             throw new ArgumentNullException("remoteEP", "The value of e.RemoteEndPoint cannot be null.");
         }
 
+        if (tcp is not null)
+        {
+            ValidateStreamConnect();
+        }
+
         EndPoint remote = e.RemoteEndPoint;
         if (remote is not DnsEndPoint && remote.AddressFamily != AddressFamily
             && !(DualMode && remote.AddressFamily == AddressFamily.InterNetwork))
@@ -228,6 +255,11 @@ public sealed partial class Socket
 
         e.StartOperation(SocketAsyncOperation.Connect);
         e.ConnectSocket = this;
+        if (tcp is not null)
+        {
+            return StreamConnectAsync(e, remote);
+        }
+
         if (remote is DnsEndPoint dns)
         {
             Task<IPAddress[]> lookup = Host.Resolver.GetHostAddressesAsync(dns.Host, dns.AddressFamily);

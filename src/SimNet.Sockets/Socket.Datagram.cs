@@ -49,6 +49,11 @@ public sealed partial class Socket
     {
         ThrowIfDisposed();
         ValidateFlags(socketFlags, SupportedSendFlags);
+        if (tcp is not null)
+        {
+            return StreamSend(buffer);
+        }
+
         lock (sim.Gate)
         {
             if (!udp!.IsConnected)
@@ -125,6 +130,7 @@ public sealed partial class Socket
 
     private int SendToCore(ReadOnlySpan<byte> buffer, IPAddress address, int port)
     {
+        RequireDatagram("SendTo");
         lock (sim.Gate)
         {
             ThrowIfDisposed();
@@ -152,6 +158,11 @@ public sealed partial class Socket
         if (cancellationToken.IsCancellationRequested)
         {
             return ValueTask.FromCanceled<int>(cancellationToken);
+        }
+
+        if (tcp is not null)
+        {
+            return StreamSendAllAsync(buffer, cancellationToken);
         }
 
         try
@@ -196,6 +207,7 @@ public sealed partial class Socket
     public bool SendToAsync(SocketAsyncEventArgs e)
     {
         ThrowIfDisposed();
+        RequireDatagram("SendToAsync");
         ArgumentNullException.ThrowIfNull(e);
         if (e.RemoteEndPoint is null)
         {
@@ -219,6 +231,11 @@ public sealed partial class Socket
     {
         ThrowIfDisposed();
         ArgumentNullException.ThrowIfNull(e);
+        if (tcp is not null)
+        {
+            return StreamSendAsync(e);
+        }
+
         e.StartOperation(SocketAsyncOperation.Send);
         lock (sim.Gate)
         {
@@ -263,7 +280,7 @@ public sealed partial class Socket
     /// </summary>
     /// <exception cref="SocketException">WouldBlock (non-blocking, nothing queued); TimedOut after <see cref="ReceiveTimeout"/>; ConnectionRefused once after an ICMP port unreachable on a connected socket; Interrupted when closed while blocked.</exception>
     public int Receive(Span<byte> buffer, SocketFlags socketFlags) =>
-        ReceiveCore(buffer, socketFlags, requireBound: false, "Receive").Length;
+        tcp is not null ? StreamReceive(buffer, socketFlags) : ReceiveCore(buffer, socketFlags, requireBound: false, "Receive").Length;
 
     /// <summary>Receives a datagram and who sent it.</summary>
     public int ReceiveFrom(byte[] buffer, ref EndPoint remoteEP) => ReceiveFrom(buffer, SocketFlags.None, ref remoteEP);
@@ -392,6 +409,7 @@ public sealed partial class Socket
 
     private ReceivedDatagram ReceiveCore(Span<byte> buffer, SocketFlags flags, bool requireBound, string operation)
     {
+        RequireDatagram(operation);
         ValidateFlags(flags, SupportedReceiveFlags);
         bool peek = (flags & SocketFlags.Peek) != 0;
         if (requireBound && !udp!.IsBound)
@@ -526,7 +544,7 @@ public sealed partial class Socket
 
     /// <summary>Receives a datagram; completes through the simulation's event queue when one arrives.</summary>
     public ValueTask<int> ReceiveAsync(Memory<byte> buffer, SocketFlags socketFlags, CancellationToken cancellationToken = default) =>
-        StartReceive(buffer, socketFlags, requireBound: false, cancellationToken, static (_, d) => d.Length);
+        tcp is not null ? StreamReceiveAsync(buffer, socketFlags, cancellationToken) : StartReceive(buffer, socketFlags, requireBound: false, cancellationToken, static (_, d) => d.Length);
 
     /// <summary>Receives a datagram and who sent it.</summary>
     public Task<SocketReceiveFromResult> ReceiveFromAsync(ArraySegment<byte> buffer, SocketFlags socketFlags, EndPoint remoteEndPoint) =>
@@ -564,7 +582,7 @@ public sealed partial class Socket
     }
 
     /// <summary>Receives into the buffer of <paramref name="e"/>; true when pending (Completed is raised later on the simulation's thread).</summary>
-    public bool ReceiveAsync(SocketAsyncEventArgs e) => StartReceive(e, SocketAsyncOperation.Receive, requireBound: false);
+    public bool ReceiveAsync(SocketAsyncEventArgs e) => tcp is not null && e is not null ? StreamReceiveAsync(e) : StartReceive(e!, SocketAsyncOperation.Receive, requireBound: false);
 
     /// <summary>Receives into the buffer of <paramref name="e"/> and sets its RemoteEndPoint to the sender.</summary>
     public bool ReceiveFromAsync(SocketAsyncEventArgs e)
@@ -593,6 +611,7 @@ public sealed partial class Socket
     private ValueTask<T> StartReceive<T>(Memory<byte> buffer, SocketFlags flags, bool requireBound, CancellationToken cancellationToken, Func<Socket, ReceivedDatagram, T> project)
     {
         ThrowIfDisposed();
+        RequireDatagram("ReceiveFromAsync");
         ValidateFlags(flags, SupportedReceiveFlags);
         if (requireBound && !udp!.IsBound)
         {
@@ -626,6 +645,7 @@ public sealed partial class Socket
     private bool StartReceive(SocketAsyncEventArgs e, SocketAsyncOperation operation, bool requireBound)
     {
         ThrowIfDisposed();
+        RequireDatagram(operation.ToString());
         ArgumentNullException.ThrowIfNull(e);
         ValidateFlags(e.SocketFlags, SupportedReceiveFlags);
         if (requireBound && !udp!.IsBound)
@@ -649,16 +669,22 @@ public sealed partial class Socket
         }
     }
 
-    /// <summary>An async receive waiting on the endpoint; completes on the simulation thread, continuations posted.</summary>
+    /// <summary>
+    /// An async receive waiting on the endpoint. The datagram is taken when it arrives, inside the
+    /// delivery event; the task completes in a work item posted to the simulation's context, so user
+    /// continuations never run inside the kernel's delivery loop, and never on the thread pool.
+    /// </summary>
     private sealed class PendingReceive<T> : IUdpWaiter
     {
         private readonly Socket socket;
         private readonly Memory<byte> buffer;
         private readonly bool peek;
         private readonly Func<Socket, ReceivedDatagram, T> project;
-        private readonly TaskCompletionSource<T> completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource<T> completion = new();
         private readonly CancellationToken cancellationToken;
         private CancellationTokenRegistration registration;
+        private T? result;
+        private Exception? error;
 
         public PendingReceive(Socket socket, Memory<byte> buffer, SocketFlags flags, Func<Socket, ReceivedDatagram, T> project, CancellationToken cancellationToken)
         {
@@ -678,8 +704,8 @@ public sealed partial class Socket
 
         public bool TryComplete(UdpEndpoint endpoint)
         {
-            SocketError error = endpoint.TryReceive(buffer.Span, peek, out ReceivedDatagram d);
-            if (error == SocketError.WouldBlock)
+            SocketError status = endpoint.TryReceive(buffer.Span, peek, out ReceivedDatagram d);
+            if (status == SocketError.WouldBlock)
             {
                 if (!endpoint.ShutdownReceive)
                 {
@@ -687,26 +713,40 @@ public sealed partial class Socket
                 }
 
                 d = default;
-                error = SocketError.Success;
+                status = SocketError.Success;
             }
 
             Finish();
-            if (error == SocketError.Success)
+            if (status == SocketError.Success)
             {
-                completion.TrySetResult(project(socket, d));
+                result = project(socket, d);
             }
             else
             {
-                completion.TrySetException(SocketErrors.Exception(error, $"receive on {endpoint.Describe()}"));
+                error = SocketErrors.Exception(status, $"receive on {endpoint.Describe()}");
             }
 
+            socket.sim.Context.Post(static state => ((PendingReceive<T>)state!).Publish(), this);
             return true;
         }
 
-        public void Abort(SocketError error)
+        private void Publish()
+        {
+            if (error is not null)
+            {
+                completion.TrySetException(error);
+            }
+            else
+            {
+                completion.TrySetResult(result!);
+            }
+        }
+
+        /// <summary>Close ends the wait at once: the caller of Dispose may be awaiting it without driving the simulation.</summary>
+        public void Abort(SocketError status)
         {
             Finish();
-            completion.TrySetException(SocketErrors.Exception(error, "the socket was closed while a receive was pending"));
+            completion.TrySetException(SocketErrors.Exception(status, "the socket was closed while a receive was pending"));
         }
 
         private void Cancel()
@@ -809,6 +849,11 @@ public sealed partial class Socket
     {
         ThrowIfDisposed();
         long deadline = microSeconds < 0 ? long.MaxValue : sim.Clock.NowTicks + (microSeconds * (TimeSpan.TicksPerMillisecond / 1000));
+        if (tcp is not null)
+        {
+            return StreamPoll(mode, deadline);
+        }
+
         return mode switch
         {
             SelectMode.SelectWrite => true,

@@ -32,7 +32,7 @@ public sealed partial class Socket
         set
         {
             ThrowIfDisposed();
-            if (udp!.IsBound)
+            if (IsBound)
             {
                 throw new InvalidOperationException("The socket must not be bound or connected to set ExclusiveAddressUse.");
             }
@@ -151,6 +151,7 @@ public sealed partial class Socket
         ArgumentNullException.ThrowIfNull(optionValue);
         if (optionName is SocketOptionName.AddMembership or SocketOptionName.DropMembership)
         {
+            RequireDatagram(optionName.ToString());
             bool join = optionName == SocketOptionName.AddMembership;
             (IPAddress group, NetworkAdapter? adapter, SocketError error) = optionValue switch
             {
@@ -178,6 +179,9 @@ public sealed partial class Socket
                 return;
             case bool b:
                 SetIntOption(optionLevel, optionName, b ? 1 : 0);
+                return;
+            case LingerOption linger when optionName == SocketOptionName.Linger:
+                LingerState = linger;
                 return;
             default:
                 throw new ArgumentException($"{optionName} does not take a {optionValue.GetType().Name}.", nameof(optionValue));
@@ -223,6 +227,11 @@ public sealed partial class Socket
             return (int)SocketType;
         }
 
+        if (optionName == SocketOptionName.Linger && optionLevel == SocketOptionLevel.Socket)
+        {
+            return LingerState;
+        }
+
         return GetIntOption(optionLevel, optionName);
     }
 
@@ -252,6 +261,12 @@ public sealed partial class Socket
         ThrowIfDisposed();
         lock (sim.Gate)
         {
+            if (tcp is not null)
+            {
+                _ = TrySetStreamOption(level, name, value) ? 0 : throw SocketErrors.Exception(SocketError.ProtocolOption, $"{level}/{name} is not an option of a {ProtocolType} socket in SimNet.");
+                return;
+            }
+
             var u = udp!;
             switch ((level, name))
             {
@@ -338,6 +353,11 @@ public sealed partial class Socket
         ThrowIfDisposed();
         lock (sim.Gate)
         {
+            if (tcp is not null)
+            {
+                return TryGetStreamOption(level, name) ?? throw SocketErrors.Exception(SocketError.ProtocolOption, $"{level}/{name} is not an option of a {ProtocolType} socket in SimNet.");
+            }
+
             var u = udp!;
             return (level, name) switch
             {

@@ -52,6 +52,13 @@ public sealed partial class Socket : IDisposable
             return;
         }
 
+        if (socketType == SocketType.Stream && protocolType is ProtocolType.Tcp or ProtocolType.Unspecified)
+        {
+            ProtocolType = ProtocolType.Tcp;
+            tcp = NewStreamEndpoint(host, addressFamily, dualMode: false);
+            return;
+        }
+
         if (socketType == SocketType.Dgram && protocolType == ProtocolType.Tcp)
         {
             throw SocketErrors.Exception(SocketError.ProtocolType, "TCP is not a datagram protocol.");
@@ -98,11 +105,11 @@ public sealed partial class Socket : IDisposable
     /// <summary>The protocol.</summary>
     public ProtocolType ProtocolType { get; }
 
-    /// <summary>Whether the socket is bound to a local endpoint; like the real socket, it stays true after Dispose.</summary>
-    public bool IsBound => udp!.IsBound;
+    /// <summary>Whether the socket is bound to a local endpoint; for UDP, like the real socket (measured), it stays true after Dispose.</summary>
+    public bool IsBound => tcp is not null ? !disposed && explicitlyBound : udp!.IsBound;
 
     /// <summary>For UDP, whether a default remote endpoint is set. False after dispose.</summary>
-    public bool Connected => !disposed && udp!.IsConnected;
+    public bool Connected => !disposed && (tcp is not null ? StreamConnected : udp!.IsConnected);
 
     /// <summary>The bound local endpoint, or null.</summary>
     public EndPoint? LocalEndPoint
@@ -110,6 +117,11 @@ public sealed partial class Socket : IDisposable
         get
         {
             ThrowIfDisposed();
+            if (tcp is not null)
+            {
+                return StreamLocalEndPoint();
+            }
+
             lock (sim.Gate)
             {
                 return udp!.IsBound ? new IPEndPoint(udp.LocalAddress!, udp.LocalPort) : null;
@@ -123,6 +135,11 @@ public sealed partial class Socket : IDisposable
         get
         {
             ThrowIfDisposed();
+            if (tcp is not null)
+            {
+                return StreamRemoteEndPoint();
+            }
+
             lock (sim.Gate)
             {
                 return udp!.IsConnected ? new IPEndPoint(udp.RemoteAddress!, udp.RemotePort) : null;
@@ -138,7 +155,7 @@ public sealed partial class Socket : IDisposable
             ThrowIfDisposed();
             lock (sim.Gate)
             {
-                return udp!.Available;
+                return tcp?.Available ?? udp!.Available;
             }
         }
     }
@@ -196,6 +213,12 @@ public sealed partial class Socket : IDisposable
         ThrowIfDisposed();
         ArgumentNullException.ThrowIfNull(localEP);
         IPEndPoint ep = ToIPEndPoint(localEP, nameof(localEP), SocketError.InvalidArgument);
+        if (tcp is not null)
+        {
+            StreamBind(ep);
+            return;
+        }
+
         lock (sim.Gate)
         {
             SocketErrors.ThrowIfFailed(udp!.Bind(ep.Address, ep.Port), $"binding {ep} on {Host.Name}");
@@ -206,6 +229,12 @@ public sealed partial class Socket : IDisposable
     public void Shutdown(SocketShutdown how)
     {
         ThrowIfDisposed();
+        if (tcp is not null)
+        {
+            StreamShutdown(how);
+            return;
+        }
+
         lock (sim.Gate)
         {
             if (!udp!.IsConnected)
@@ -234,6 +263,12 @@ public sealed partial class Socket : IDisposable
     public void Listen(int backlog)
     {
         ThrowIfDisposed();
+        if (tcp is not null)
+        {
+            StreamListen(backlog);
+            return;
+        }
+
         throw SocketErrors.Exception(SocketError.OperationNotSupported, "Listen is for stream sockets; this is a datagram socket.");
     }
 
@@ -244,12 +279,22 @@ public sealed partial class Socket : IDisposable
     public void Close(int timeout)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(timeout, -1);
+        if (tcp is not null && !disposed)
+        {
+            StreamCloseTimeout(timeout);
+        }
+
         Dispose();
     }
 
     /// <summary>Closes the socket. Calling it twice is fine.</summary>
     public void Dispose()
     {
+        if (tcp is not null)
+        {
+            StreamLinger();
+        }
+
         lock (sim.Gate)
         {
             if (disposed)
@@ -258,7 +303,14 @@ public sealed partial class Socket : IDisposable
             }
 
             disposed = true;
-            udp!.Close(SocketError.OperationAborted);
+            if (tcp is not null)
+            {
+                tcp.Close();
+            }
+            else
+            {
+                udp!.Close(SocketError.OperationAborted);
+            }
         }
 
         sim.WakeDriver();
@@ -314,7 +366,7 @@ public sealed partial class Socket : IDisposable
     {
         lock (sim.Gate)
         {
-            return udp!.Describe();
+            return tcp?.Describe() ?? udp!.Describe();
         }
     }
 }

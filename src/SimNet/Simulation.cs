@@ -462,7 +462,10 @@ public sealed partial class Simulation
     public Task Spawn(Host? host, Func<Task> work)
     {
         ArgumentNullException.ThrowIfNull(work);
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        // Continuations run synchronously where the work ends: on the simulation thread, in its context.
+        // RunContinuationsAsynchronously would send non-await continuations (Task.WhenAll, ContinueWith)
+        // to the thread pool, where they race the deadlock check and leave the deterministic world.
+        var done = new TaskCompletionSource();
         context.Post(_ => StartOnContext(host, work, done), null);
         return done.Task;
     }

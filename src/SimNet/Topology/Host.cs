@@ -33,6 +33,7 @@ public sealed partial class Host
         Loopback.AddAddress(IPAddress.Loopback, 8);
         Loopback.AddAddress(IPAddress.IPv6Loopback, 128);
         Udp = new UdpStack(this);
+        Tcp = new Transport.Tcp.TcpStack(this);
         Resolver = new Names.HostResolver(this);
     }
 

@@ -62,4 +62,10 @@ public enum DropReason
 
     /// <summary>A multicast datagram whose TTL did not allow it to leave the segment, or a link-local group at a router.</summary>
     ScopeExceeded,
+
+    /// <summary>A TCP segment outside the receive window, holding only bytes already received, or acknowledging nothing sent (answered with an ACK or RST as RFC 9293 says).</summary>
+    OutOfWindow,
+
+    /// <summary>A SYN for a listener whose accept queue is full (Linux drops it; the client's SYN retries may get in later).</summary>
+    ListenQueueFull,
 }

@@ -216,6 +216,7 @@ public class CaptureProperties
             a.AddAdapter("eth0", lan, "10.0.0.1/24", "fd00::1/64");
             Host b = sim.AddHost("b");
             b.AddAdapter("eth0", lan, "10.0.0.2/24", "fd00::2/64");
+            b.Tcp = null; // no TCP stack on b answering the synthesized segments with RSTs: only they are captured
             string path = TempFile(".pcapng");
             var sent = new List<(uint Seq, uint Ack, byte Flags, int Length, int SourcePort)>();
             try

@@ -68,7 +68,7 @@ public class ExampleTests
         var h = sim.AddHost("h");
         using var s = new Socket(h, AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         s.Bind(new IPEndPoint(IPAddress.Loopback, 4000));
-        var e = Assert.Throws<Kernel.SimulationDeadlockException>(() => s.Receive(new byte[10]));
+        var e = Assert.Throws<SimNet.Kernel.SimulationDeadlockException>(() => s.Receive(new byte[10]));
         Assert.Equal(SocketError.TimedOut, e.SocketErrorCode);
         Assert.Contains("127.0.0.1:4000", e.Message);
     }

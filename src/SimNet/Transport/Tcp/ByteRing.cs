@@ -1,0 +1,104 @@
+namespace SimNet.Transport.Tcp;
+
+/// <summary>
+/// A fixed-capacity byte queue: a TCP connection's send buffer (bytes not yet acknowledged) and
+/// receive buffer (bytes in order, not yet read). Copying in and out is all it does.
+/// </summary>
+internal sealed class ByteRing
+{
+    private byte[] buffer = Array.Empty<byte>();
+    private int capacity;
+    private int head;
+
+    /// <summary>A queue of <paramref name="capacity"/> bytes; the memory is taken on the first write, so idle connections cost little.</summary>
+    public ByteRing(int capacity) => this.capacity = Math.Max(capacity, 1);
+
+    public int Capacity => capacity;
+
+    public int Count { get; private set; }
+
+    public int Free => capacity - Count;
+
+    /// <summary>Changes the capacity, keeping the content (never below <see cref="Count"/>).</summary>
+    public void Resize(int newCapacity)
+    {
+        newCapacity = Math.Max(Math.Max(newCapacity, Count), 1);
+        if (buffer.Length > 0)
+        {
+            var next = new byte[newCapacity];
+            CopyOut(0, next.AsSpan(0, Count));
+            buffer = next;
+            head = 0;
+        }
+
+        capacity = newCapacity;
+    }
+
+    /// <summary>Appends as much of <paramref name="data"/> as fits; returns how much did.</summary>
+    public int Write(ReadOnlySpan<byte> data)
+    {
+        if (data.Length == 0)
+        {
+            return 0;
+        }
+
+        if (buffer.Length == 0)
+        {
+            buffer = new byte[capacity];
+        }
+
+        int n = Math.Min(data.Length, Free);
+        int tail = (head + Count) % buffer.Length;
+        int first = Math.Min(n, buffer.Length - tail);
+        data[..first].CopyTo(buffer.AsSpan(tail));
+        data[first..n].CopyTo(buffer);
+        Count += n;
+        return n;
+    }
+
+    /// <summary>Copies <paramref name="destination"/>.Length bytes starting <paramref name="offset"/> bytes from the front, without consuming them.</summary>
+    public void CopyOut(int offset, Span<byte> destination)
+    {
+        if (offset < 0 || offset + destination.Length > Count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(offset), "Reading past the buffered bytes: a bug in SimNet's TCP.");
+        }
+
+        if (destination.Length == 0)
+        {
+            return;
+        }
+
+        int start = (head + offset) % buffer.Length;
+        int first = Math.Min(destination.Length, buffer.Length - start);
+        buffer.AsSpan(start, first).CopyTo(destination);
+        buffer.AsSpan(0, destination.Length - first).CopyTo(destination[first..]);
+    }
+
+    /// <summary>Drops <paramref name="n"/> bytes from the front.</summary>
+    public void Discard(int n)
+    {
+        if (n < 0 || n > Count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(n), "Discarding more than is buffered: a bug in SimNet's TCP.");
+        }
+
+        Count -= n;
+        head = Count == 0 ? 0 : (head + n) % buffer.Length;
+    }
+
+    /// <summary>Copies up to <paramref name="destination"/>.Length bytes from the front and consumes them.</summary>
+    public int Read(Span<byte> destination)
+    {
+        int n = Math.Min(destination.Length, Count);
+        CopyOut(0, destination[..n]);
+        Discard(n);
+        return n;
+    }
+
+    public void Clear()
+    {
+        head = 0;
+        Count = 0;
+    }
+}
