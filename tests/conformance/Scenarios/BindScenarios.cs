@@ -3,8 +3,8 @@ using System.Net.Sockets;
 
 namespace SimNet.Conformance;
 
-/// <summary>The UDP scenarios; each public static method is one, named after what it checks.</summary>
-public static partial class UdpScenarios
+/// <summary>The scenarios; each public static method is one, named after what it checks.</summary>
+public static partial class Scenarios
 {
     private static readonly IPAddress Loopback2 = IPAddress.Parse("127.0.0.2");
 

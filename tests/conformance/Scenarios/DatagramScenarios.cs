@@ -3,7 +3,7 @@ using System.Net.Sockets;
 
 namespace SimNet.Conformance;
 
-public static partial class UdpScenarios
+public static partial class Scenarios
 {
     public static void Send_while_unconnected_is_DestinationAddressRequired(Lab lab)
     {

@@ -3,7 +3,7 @@ using System.Net.Sockets;
 
 namespace SimNet.Conformance;
 
-public static partial class UdpScenarios
+public static partial class Scenarios
 {
     public static void Shutdown_unconnected_is_NotConnected(Lab lab)
     {

@@ -2,11 +2,11 @@ using System.Reflection;
 
 namespace SimNet.Conformance;
 
-/// <summary>Runs a scenario of <see cref="UdpScenarios"/> on this assembly's stack and returns what it observed.</summary>
+/// <summary>Runs a scenario of <see cref="Scenarios"/> on this assembly's stack and returns what it observed.</summary>
 public static class Runner
 {
     /// <summary>Every scenario, by name, in ordinal order.</summary>
-    public static IReadOnlyList<string> Names { get; } = typeof(UdpScenarios)
+    public static IReadOnlyList<string> Names { get; } = typeof(Scenarios)
         .GetMethods(BindingFlags.Public | BindingFlags.Static)
         .Select(m => m.Name)
         .Order(StringComparer.Ordinal)
@@ -22,7 +22,7 @@ public static class Runner
     /// <summary>Runs scenario <paramref name="name"/> and returns its observations.</summary>
     public static IReadOnlyList<string> Run(string name)
     {
-        MethodInfo method = typeof(UdpScenarios).GetMethod(name, BindingFlags.Public | BindingFlags.Static)
+        MethodInfo method = typeof(Scenarios).GetMethod(name, BindingFlags.Public | BindingFlags.Static)
             ?? throw new ArgumentException($"No scenario named {name}.", nameof(name));
         var lab = new Lab();
         Func<Task> body = () => method.Invoke(null, [lab]) as Task ?? Task.CompletedTask;

@@ -24,6 +24,14 @@ internal static class KnownDifferences
             ("ip-level option on v6 = 64", "ip-level option on v6 ! SocketException(ProtocolOption)"),
         ],
 
+        // SimNet's TCP sockets do not carry IP-level TTL or SO_BROADCAST (the TCP endpoint has no
+        // such options yet); Linux reads 64 and 0 on a TCP socket.
+        ["Tcp_defaults_and_UDP_only_options"] =
+        [
+            ("ttl = 64", "ttl ! SocketException(ProtocolOption)"),
+            ("broadcast = false", "broadcast ! SocketException(ProtocolOption)"),
+        ],
+
         // The real UdpClient drops its Socket on Dispose, so Available dereferences null; SimNet
         // gives the ObjectDisposedException every other member gives (deliberate).
         ["UdpClient_after_Close"] =
