@@ -591,10 +591,19 @@ public sealed partial class Simulation
 
     // ---------------------------------------------------------------- trace helpers
 
-    internal void Record(TraceKind kind, Packet p, Host host, NetworkAdapter? adapter, long parent = 0, DropReason reason = DropReason.None, int receivers = 0) =>
+    internal void Record(TraceKind kind, Packet p, Host host, NetworkAdapter? adapter, long parent = 0, DropReason reason = DropReason.None, int receivers = 0)
+    {
+        if (!Trace.NeedsEvents)
+        {
+            // Nobody keeps or watches events (KeepEvents off): count and hash without building one.
+            Trace.Account(kind, reason, Clock.NowTicks, p.Id, parent, p.Protocol, host.Index, p.Source, p.SourcePort, p.Destination, p.DestinationPort, p.Length, receivers);
+            return;
+        }
+
         Trace.Record(
             new TraceEvent(Clock.Elapsed, kind, p.Id, parent, reason, p.Protocol, host.Name, adapter?.Name, p.Source, p.SourcePort, p.Destination, p.DestinationPort, p.Length, receivers),
             host.Index);
+    }
 
     /// <summary>Terminal: records why and recycles the packet.</summary>
     internal void Drop(Packet p, Host host, NetworkAdapter? adapter, DropReason reason)

@@ -45,36 +45,44 @@ public sealed class Trace
     /// <summary>Every kept event, one per line, in the stable rendering of <see cref="TraceEvent.ToString"/>.</summary>
     public string Dump() => string.Join('\n', events);
 
+    /// <summary>Whether anyone needs the <see cref="TraceEvent"/> itself: it is kept, or someone listens.</summary>
+    internal bool NeedsEvents => KeepEvents || Recorded is not null;
+
     internal void Record(in TraceEvent e, int hostIndex)
     {
-        kindCounts[(int)e.Kind]++;
-        if (e.Kind == TraceKind.Drop)
-        {
-            dropCounts[(int)e.Reason]++;
-        }
-
-        // The same bytes, in the same order, as Mix/MixAddress define; FnvStream only multiplies less.
-        FnvStream h = stream;
-        h.Add((ulong)e.Time.Ticks);
-        h.Add((ulong)e.Kind);
-        h.Add((ulong)e.PacketId);
-        h.Add((ulong)e.ParentId);
-        h.Add((ulong)e.Reason);
-        h.Add((ulong)e.Protocol);
-        h.Add((ulong)hostIndex);
-        h.Add(e.Source);
-        h.Add((ulong)e.SourcePort);
-        h.Add(e.Destination);
-        h.Add((ulong)e.DestinationPort);
-        h.Add((ulong)e.Length);
-        h.Add((ulong)e.Receivers);
-        stream = h;
-
+        Account(e.Kind, e.Reason, e.Time.Ticks, e.PacketId, e.ParentId, e.Protocol, hostIndex, e.Source, e.SourcePort, e.Destination, e.DestinationPort, e.Length, e.Receivers);
         if (KeepEvents)
         {
             events.Add(e);
         }
 
         Recorded?.Invoke(e);
+    }
+
+    /// <summary>Counts an event and mixes it into the hash without building a <see cref="TraceEvent"/> (when <see cref="NeedsEvents"/> is false).</summary>
+    internal void Account(TraceKind kind, DropReason reason, long timeTicks, long packetId, long parentId, int protocol, int hostIndex, IPAddress source, int sourcePort, IPAddress destination, int destinationPort, int length, int receivers)
+    {
+        kindCounts[(int)kind]++;
+        if (kind == TraceKind.Drop)
+        {
+            dropCounts[(int)reason]++;
+        }
+
+        // The same bytes, in the same order, as the byte-wise FNV-1a definition; FnvStream only multiplies less.
+        FnvStream h = stream;
+        h.Add((ulong)timeTicks);
+        h.Add((ulong)kind);
+        h.Add((ulong)packetId);
+        h.Add((ulong)parentId);
+        h.Add((ulong)reason);
+        h.Add((ulong)protocol);
+        h.Add((ulong)hostIndex);
+        h.Add(source);
+        h.Add((ulong)sourcePort);
+        h.Add(destination);
+        h.Add((ulong)destinationPort);
+        h.Add((ulong)length);
+        h.Add((ulong)receivers);
+        stream = h;
     }
 }
