@@ -35,7 +35,7 @@ internal static class AddressRules
 
     public static bool IsLoopback(IPAddress a) => IPAddress.IsLoopback(a);
 
-    public static bool IsAny(IPAddress a) => a.Equals(IPAddress.Any) || a.Equals(IPAddress.IPv6Any);
+    public static bool IsAny(IPAddress a) => a.Equals(a.AddressFamily == AddressFamily.InterNetwork ? IPAddress.Any : IPAddress.IPv6Any);
 
     /// <summary>The IPv4 address an IPv4-mapped IPv6 address stands for, or the address itself.</summary>
     public static IPAddress Unmap(IPAddress a) => a.IsIPv4MappedToIPv6 ? a.MapToIPv4() : a;

@@ -515,7 +515,8 @@ public sealed partial class Host
             return;
         }
 
-        if (AddressRules.IsLimitedBroadcast(destination) || adapter.IsDirectedBroadcast(destination) || FindAdapterOwning(destination) is not null)
+        // Own address first: the common case, and the three checks have no side effects.
+        if (FindAdapterOwning(destination) is not null || AddressRules.IsLimitedBroadcast(destination) || adapter.IsDirectedBroadcast(destination))
         {
             DeliverLocally(packet);
             return;
