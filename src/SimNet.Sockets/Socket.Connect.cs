@@ -238,7 +238,7 @@ public sealed partial class Socket
 
         if (e.RemoteEndPoint is null)
         {
-            throw new ArgumentException("The value of e.RemoteEndPoint cannot be null.", nameof(e));
+            throw new ArgumentNullException("remoteEP", "The value of e.RemoteEndPoint cannot be null.");
         }
 
         if (tcp is not null)

@@ -14,6 +14,10 @@ public sealed partial class Socket
     private byte[]? lastDestinationBytes;
     private IPAddress? lastDestination;
 
+    // The raw sa_family bytes that SocketAddress.Family reported as this socket's family (see IsOwnFamily).
+    private ushort ownFamilyRaw;
+    private bool ownFamilyRawKnown;
+
     // ------------------------------------------------------------------ send
 
     /// <summary>Sends a datagram to the connected endpoint.</summary>
@@ -97,7 +101,7 @@ public sealed partial class Socket
         ThrowIfDisposed();
         ArgumentNullException.ThrowIfNull(remoteEP);
         ValidateFlags(socketFlags, SupportedSendFlags);
-        IPEndPoint ep = ToIPEndPoint(remoteEP, nameof(remoteEP));
+        IPEndPoint ep = ToIPEndPoint(remoteEP, nameof(remoteEP), SocketError.NetworkUnreachable);
         return SendToCore(buffer, ep.Address, ep.Port);
     }
 
@@ -107,7 +111,7 @@ public sealed partial class Socket
         ThrowIfDisposed();
         ArgumentNullException.ThrowIfNull(socketAddress);
         ValidateFlags(socketFlags, SupportedSendFlags);
-        if (socketAddress.Family != AddressFamily)
+        if (!IsOwnFamily(socketAddress))
         {
             throw SocketErrors.Exception(SocketError.AddressFamilyNotSupported, $"The socket address is {socketAddress.Family} but the socket is {AddressFamily}.");
         }
@@ -210,7 +214,7 @@ public sealed partial class Socket
             throw new ArgumentException("The value of e.RemoteEndPoint cannot be null.", nameof(e));
         }
 
-        IPEndPoint ep = ToIPEndPoint(e.RemoteEndPoint, nameof(e));
+        IPEndPoint ep = ToIPEndPoint(e.RemoteEndPoint, nameof(e), SocketError.NetworkUnreachable);
         e.StartOperation(SocketAsyncOperation.SendTo);
         lock (sim.Gate)
         {
@@ -318,7 +322,7 @@ public sealed partial class Socket
     {
         ThrowIfDisposed();
         ArgumentNullException.ThrowIfNull(receivedAddress);
-        if (receivedAddress.Family != AddressFamily)
+        if (!IsOwnFamily(receivedAddress))
         {
             throw new ArgumentException($"The socket address is {receivedAddress.Family} but the socket is {AddressFamily}.", nameof(receivedAddress));
         }
@@ -326,6 +330,30 @@ public sealed partial class Socket
         ReceivedDatagram d = ReceiveCore(buffer, socketFlags, requireBound: true, "ReceiveFrom");
         WriteSocketAddress(receivedAddress, d.Source, d.SourcePort);
         return d.Length;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="address"/> is of this socket's family. <see cref="SocketAddress.Family"/>
+    /// asks the native layer on every read; the raw family bytes it once mapped to this socket's family
+    /// answer the same without it, so a send or receive loop makes no native call.
+    /// </summary>
+    private bool IsOwnFamily(SocketAddress address)
+    {
+        ReadOnlySpan<byte> raw = address.Buffer.Span;
+        ushort rawFamily = raw.Length >= 2 ? System.Runtime.InteropServices.MemoryMarshal.Read<ushort>(raw) : (ushort)0;
+        if (ownFamilyRawKnown && rawFamily == ownFamilyRaw && raw.Length >= 2)
+        {
+            return true;
+        }
+
+        if (address.Family != AddressFamily)
+        {
+            return false;
+        }
+
+        ownFamilyRaw = rawFamily;
+        ownFamilyRawKnown = raw.Length >= 2;
+        return true;
     }
 
     private void WriteSocketAddress(SocketAddress target, IPAddress source, int port)
@@ -392,6 +420,7 @@ public sealed partial class Socket
         long deadline = DeadlineFor(receiveTimeout);
         while (true)
         {
+            bool seated, entered;
             lock (sim.Gate)
             {
                 ThrowIfDisposed();
@@ -415,6 +444,14 @@ public sealed partial class Socket
                 {
                     throw SocketErrors.Exception(SocketError.WouldBlock, $"{operation} on a non-blocking socket with nothing queued");
                 }
+
+                // Nothing queued: take the driver's seat in this lock rather than in WaitUntil's next one.
+                seated = sim.TryTakeDriverSeatLocked(deadline, out entered);
+            }
+
+            if (seated)
+            {
+                return DriveReceive(buffer, peek, deadline, entered, operation);
             }
 
             bool ready = sim.WaitUntil(static s => s.disposed || s.udp!.HasDataOrError, this, deadline, static s => $"a blocking Receive on {s.udp!.Describe()}");
@@ -427,6 +464,70 @@ public sealed partial class Socket
             {
                 throw SocketErrors.Exception(SocketError.TimedOut, $"{operation} waited {receiveTimeout} ms of virtual time (ReceiveTimeout)");
             }
+        }
+    }
+
+    /// <summary>
+    /// The blocking receive of the thread that drives: it pumps the simulation and takes the datagram
+    /// in the same lock that sees it arrive, instead of waking and locking again to take it.
+    /// </summary>
+    private ReceivedDatagram DriveReceive(Span<byte> buffer, bool peek, long deadline, bool entered, string operation)
+    {
+        SocketError error = SocketError.WouldBlock;
+        ReceivedDatagram datagram = default;
+        var attempt = new ReceiveAttempt(this, buffer, peek, ref error, ref datagram);
+        bool ready = sim.DriveUntil(static a => a.TryFinish(), attempt, deadline, static a => $"a blocking Receive on {a.Socket.udp!.Describe()}", entered);
+        if (disposed)
+        {
+            throw SocketErrors.Exception(SocketError.Interrupted, $"the socket was closed during a blocking {operation}");
+        }
+
+        if (!ready)
+        {
+            throw SocketErrors.Exception(SocketError.TimedOut, $"{operation} waited {receiveTimeout} ms of virtual time (ReceiveTimeout)");
+        }
+
+        if (error is SocketError.Success or SocketError.WouldBlock)
+        {
+            return datagram; // WouldBlock here means Shutdown(Receive): Linux returns 0
+        }
+
+        lock (sim.Gate)
+        {
+            throw SocketErrors.Exception(error, $"{operation} on {udp!.Describe()}");
+        }
+    }
+
+    /// <summary>A blocking receive's attempt, run by the driver under the lock after each step of the simulation.</summary>
+    private readonly ref struct ReceiveAttempt
+    {
+        private readonly Span<byte> buffer;
+        private readonly bool peek;
+        private readonly ref SocketError error;
+        private readonly ref ReceivedDatagram datagram;
+
+        public ReceiveAttempt(Socket socket, Span<byte> buffer, bool peek, ref SocketError error, ref ReceivedDatagram datagram)
+        {
+            Socket = socket;
+            this.buffer = buffer;
+            this.peek = peek;
+            this.error = ref error;
+            this.datagram = ref datagram;
+        }
+
+        public Socket Socket { get; }
+
+        /// <summary>True when the wait is over: a datagram taken, an error taken, the receive side shut, or the socket closed.</summary>
+        public bool TryFinish()
+        {
+            UdpEndpoint u = Socket.udp!;
+            if (Socket.disposed || !u.HasDataOrError)
+            {
+                return Socket.disposed;
+            }
+
+            error = u.TryReceive(buffer, peek, out datagram);
+            return error != SocketError.WouldBlock || u.ShutdownReceive;
         }
     }
 
@@ -580,6 +681,7 @@ public sealed partial class Socket
         private readonly bool peek;
         private readonly Func<Socket, ReceivedDatagram, T> project;
         private readonly TaskCompletionSource<T> completion = new();
+        private readonly CancellationToken cancellationToken;
         private CancellationTokenRegistration registration;
         private T? result;
         private Exception? error;
@@ -591,6 +693,7 @@ public sealed partial class Socket
             peek = (flags & SocketFlags.Peek) != 0;
             this.project = project;
             socket.sim.AddWait(this, () => $"an async receive on {socket.udp!.Describe()}");
+            this.cancellationToken = cancellationToken;
             if (cancellationToken.CanBeCanceled)
             {
                 registration = cancellationToken.Register(static state => ((PendingReceive<T>)state!).Cancel(), this);
@@ -658,7 +761,9 @@ public sealed partial class Socket
                 Finish();
             }
 
-            completion.TrySetCanceled();
+            // Measured: awaiting a cancelled real receive throws OperationCanceledException itself,
+            // not the TaskCanceledException that TrySetCanceled would give.
+            completion.TrySetException(new OperationCanceledException(cancellationToken));
         }
 
         private void Finish()
@@ -752,7 +857,8 @@ public sealed partial class Socket
         return mode switch
         {
             SelectMode.SelectWrite => true,
-            SelectMode.SelectRead => PollFor(static s => s.disposed || s.udp!.HasDataOrError, deadline),
+            // POLLIN only: a pending ICMP error sets POLLERR, which Poll(SelectRead) does not count (measured).
+            SelectMode.SelectRead => PollFor(static s => s.disposed || s.udp!.QueuedCount > 0 || s.udp.ShutdownReceive, deadline),
             SelectMode.SelectError => PollFor(static s => s.udp!.PendingError != SocketError.Success, deadline),
             _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, "Unknown select mode."),
         };

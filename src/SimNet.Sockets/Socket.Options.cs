@@ -90,14 +90,14 @@ public sealed partial class Socket
     }
 
     /// <summary>Whether an IPv6 socket also carries IPv4 (as IPv4-mapped addresses).</summary>
-    /// <exception cref="NotSupportedException">The socket is not IPv6.</exception>
+    /// <exception cref="NotSupportedException">Setting it on a socket that is not IPv6 (reading it there gives false).</exception>
     public bool DualMode
     {
         get
         {
             if (AddressFamily != AddressFamily.InterNetworkV6)
             {
-                throw new NotSupportedException("This protocol version is not supported: DualMode needs an InterNetworkV6 socket.");
+                return false;
             }
 
             return GetIntOption(SocketOptionLevel.IPv6, SocketOptionName.IPv6Only) == 0;
@@ -114,7 +114,7 @@ public sealed partial class Socket
         }
     }
 
-    /// <summary>TCP_NODELAY, which a UDP socket does not have: fails with ProtocolOption, as on Linux.</summary>
+    /// <summary>TCP_NODELAY, which a UDP socket does not have: fails with OperationNotSupported, as on Linux.</summary>
     public bool NoDelay
     {
         get => GetIntOption(SocketOptionLevel.Tcp, SocketOptionName.NoDelay) != 0;
@@ -298,7 +298,8 @@ public sealed partial class Socket
                     return;
                 case (SocketOptionLevel.IP or SocketOptionLevel.IPv6, SocketOptionName.IpTimeToLive):
                     RequireLevel(level);
-                    u.TimeToLive = value == -1 ? 64 : value is >= 1 and <= 255 ? value : throw SocketErrors.Exception(SocketError.InvalidArgument, $"a TTL must be 1 to 255 (or -1 for the default), not {value}.");
+                    // IP_TTL takes 1..255; IPV6_UNICAST_HOPS also takes 0 (measured: Ttl = 0 works on an IPv6 socket).
+                    u.TimeToLive = value == -1 ? 64 : value >= (level == SocketOptionLevel.IPv6 ? 0 : 1) && value <= 255 ? value : throw SocketErrors.Exception(SocketError.InvalidArgument, $"a TTL must be 1 to 255 (0 to 255 for IPv6, or -1 for the default), not {value}.");
                     return;
                 case (SocketOptionLevel.IP or SocketOptionLevel.IPv6, SocketOptionName.MulticastTimeToLive):
                     RequireLevel(level);
@@ -336,6 +337,11 @@ public sealed partial class Socket
 
                     u.DualMode = value == 0;
                     return;
+                case (SocketOptionLevel.IP or SocketOptionLevel.IPv6, SocketOptionName.AddMembership or SocketOptionName.DropMembership):
+                    // The kernel gets 4 bytes where it wants an ip_mreq: EINVAL (measured).
+                    throw SocketErrors.Exception(SocketError.InvalidArgument, $"{name} takes a {nameof(MulticastOption)}, not an integer.");
+                case (SocketOptionLevel.Tcp, _):
+                    throw SocketErrors.Exception(SocketError.OperationNotSupported, $"{level}/{name}: a {ProtocolType} socket has no TCP options.");
                 default:
                     throw SocketErrors.Exception(SocketError.ProtocolOption, $"{level}/{name} is not an option of a {ProtocolType} socket in SimNet.");
             }
@@ -370,6 +376,7 @@ public sealed partial class Socket
                 (SocketOptionLevel.IP or SocketOptionLevel.IPv6, SocketOptionName.PacketInformation) => packetInformation ? 1 : 0,
                 (SocketOptionLevel.IP or SocketOptionLevel.IPv6, SocketOptionName.MulticastInterface) => multicastInterfaceRaw,
                 (SocketOptionLevel.IPv6, SocketOptionName.IPv6Only) when AddressFamily == AddressFamily.InterNetworkV6 => u.DualMode ? 0 : 1,
+                (SocketOptionLevel.Tcp, _) => throw SocketErrors.Exception(SocketError.OperationNotSupported, $"{level}/{name}: a {ProtocolType} socket has no TCP options."),
                 _ => throw SocketErrors.Exception(SocketError.ProtocolOption, $"{level}/{name} is not an option of a {ProtocolType} socket in SimNet."),
             };
         }

@@ -105,8 +105,8 @@ public sealed partial class Socket : IDisposable
     /// <summary>The protocol.</summary>
     public ProtocolType ProtocolType { get; }
 
-    /// <summary>Whether the socket is bound to a local endpoint.</summary>
-    public bool IsBound => !disposed && (tcp is not null ? explicitlyBound : udp!.IsBound);
+    /// <summary>Whether the socket is bound to a local endpoint; for UDP, like the real socket (measured), it stays true after Dispose.</summary>
+    public bool IsBound => tcp is not null ? !disposed && explicitlyBound : udp!.IsBound;
 
     /// <summary>For UDP, whether a default remote endpoint is set. False after dispose.</summary>
     public bool Connected => !disposed && (tcp is not null ? StreamConnected : udp!.IsConnected);
@@ -212,7 +212,7 @@ public sealed partial class Socket : IDisposable
     {
         ThrowIfDisposed();
         ArgumentNullException.ThrowIfNull(localEP);
-        IPEndPoint ep = ToIPEndPoint(localEP, nameof(localEP));
+        IPEndPoint ep = ToIPEndPoint(localEP, nameof(localEP), SocketError.InvalidArgument);
         if (tcp is not null)
         {
             StreamBind(ep);
@@ -319,7 +319,14 @@ public sealed partial class Socket : IDisposable
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(disposed, this);
 
     /// <summary>Checks an endpoint the way the runtime does: DnsEndPoint rejected here, the family must fit (a dual-mode socket maps IPv4).</summary>
-    private IPEndPoint ToIPEndPoint(EndPoint endPoint, string paramName)
+    /// <param name="endPoint">The endpoint given.</param>
+    /// <param name="paramName">The parameter it came in.</param>
+    /// <param name="ipv4OnIPv6Only">
+    /// What an IPv4 endpoint on an IPv6 socket without DualMode fails with. The runtime maps it to
+    /// ::ffff:a.b.c.d and lets the kernel answer, which differs by call (measured): bind EINVAL,
+    /// sendto ENETUNREACH, connect EAFNOSUPPORT.
+    /// </param>
+    private IPEndPoint ToIPEndPoint(EndPoint endPoint, string paramName, SocketError ipv4OnIPv6Only = SocketError.AddressFamilyNotSupported)
     {
         if (endPoint is DnsEndPoint)
         {
@@ -341,7 +348,8 @@ public sealed partial class Socket : IDisposable
             return new IPEndPoint(ip.Address.MapToIPv6(), ip.Port);
         }
 
-        throw SocketErrors.Exception(SocketError.AddressFamilyNotSupported, $"{ip} is {ip.AddressFamily} but the socket is {AddressFamily}{(AddressFamily == AddressFamily.InterNetworkV6 ? " without DualMode" : string.Empty)}.");
+        SocketError error = AddressFamily == AddressFamily.InterNetworkV6 ? ipv4OnIPv6Only : SocketError.AddressFamilyNotSupported;
+        throw SocketErrors.Exception(error, $"{ip} is {ip.AddressFamily} but the socket is {AddressFamily}{(AddressFamily == AddressFamily.InterNetworkV6 ? " without DualMode" : string.Empty)}.");
     }
 
     private long DeadlineFor(int timeoutMilliseconds) =>

@@ -158,10 +158,20 @@ public sealed class UdpClient : IDisposable
     }
 
     /// <summary>Sends to the default remote host.</summary>
+    /// <exception cref="InvalidOperationException">No default remote host was set with Connect (measured on the real UdpClient).</exception>
     public int Send(byte[] dgram, int bytes)
     {
         ArgumentNullException.ThrowIfNull(dgram);
+        ThrowIfNotConnected();
         return Client.Send(dgram, 0, bytes, SocketFlags.None);
+    }
+
+    private void ThrowIfNotConnected()
+    {
+        if (!active)
+        {
+            throw new InvalidOperationException("The operation is not allowed on non-connected sockets.");
+        }
     }
 
     /// <summary>Sends to <paramref name="endPoint"/>, or to the default remote host when it is null.</summary>
@@ -187,7 +197,12 @@ public sealed class UdpClient : IDisposable
     }
 
     /// <summary>Sends to the default remote host.</summary>
-    public int Send(ReadOnlySpan<byte> datagram) => Client.Send(datagram);
+    /// <exception cref="InvalidOperationException">No default remote host was set with Connect.</exception>
+    public int Send(ReadOnlySpan<byte> datagram)
+    {
+        ThrowIfNotConnected();
+        return Client.Send(datagram);
+    }
 
     /// <summary>Sends to <paramref name="endPoint"/>, or to the default remote host when it is null.</summary>
     public int Send(ReadOnlySpan<byte> datagram, IPEndPoint? endPoint)
@@ -260,18 +275,21 @@ public sealed class UdpClient : IDisposable
         }
     }
 
-    /// <summary>Joins <paramref name="multicastAddr"/> on the adapter with <paramref name="ifindex"/>.</summary>
+    /// <summary>Joins <paramref name="multicastAddr"/> on the adapter with <paramref name="ifindex"/>; IPv6 clients only, as in the runtime.</summary>
+    /// <exception cref="SocketException">OperationNotSupported on an IPv4 client (measured).</exception>
     public void JoinMulticastGroup(int ifindex, IPAddress multicastAddr)
     {
         ArgumentNullException.ThrowIfNull(multicastAddr);
         ArgumentOutOfRangeException.ThrowIfNegative(ifindex);
-        if (family == AddressFamily.InterNetwork)
+        ThrowIfNotIPv6("joining a group by interface index");
+        Client.SetSocketOption(SocketOptionLevel.IPv6, SocketOptionName.AddMembership, new IPv6MulticastOption(multicastAddr, ifindex));
+    }
+
+    private void ThrowIfNotIPv6(string what)
+    {
+        if (family != AddressFamily.InterNetworkV6)
         {
-            Client.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.AddMembership, new MulticastOption(multicastAddr, ifindex));
-        }
-        else
-        {
-            Client.SetSocketOption(SocketOptionLevel.IPv6, SocketOptionName.AddMembership, new IPv6MulticastOption(multicastAddr, ifindex));
+            throw SocketErrors.Exception(SocketError.OperationNotSupported, $"{what} is for IPv6 UdpClients; an IPv4 client joins with a local address.");
         }
     }
 
@@ -306,18 +324,13 @@ public sealed class UdpClient : IDisposable
         }
     }
 
-    /// <summary>Leaves <paramref name="multicastAddr"/> on the adapter with <paramref name="ifindex"/>.</summary>
+    /// <summary>Leaves <paramref name="multicastAddr"/> on the adapter with <paramref name="ifindex"/>; IPv6 clients only, as in the runtime.</summary>
+    /// <exception cref="SocketException">OperationNotSupported on an IPv4 client (measured).</exception>
     public void DropMulticastGroup(IPAddress multicastAddr, int ifindex)
     {
         ArgumentNullException.ThrowIfNull(multicastAddr);
-        if (family == AddressFamily.InterNetwork)
-        {
-            Client.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.DropMembership, new MulticastOption(multicastAddr, ifindex));
-        }
-        else
-        {
-            Client.SetSocketOption(SocketOptionLevel.IPv6, SocketOptionName.DropMembership, new IPv6MulticastOption(multicastAddr, ifindex));
-        }
+        ThrowIfNotIPv6("leaving a group by interface index");
+        Client.SetSocketOption(SocketOptionLevel.IPv6, SocketOptionName.DropMembership, new IPv6MulticastOption(multicastAddr, ifindex));
     }
 
     /// <summary>Closes the client and its socket.</summary>

@@ -235,6 +235,7 @@ public sealed partial class Simulation
     /// </summary>
     internal bool WaitUntil<TState>(Func<TState, bool> condition, TState state, long deadlineTicks, Func<TState, string> describe)
     {
+        bool entered;
         lock (Gate)
         {
             if (condition(state))
@@ -272,36 +273,76 @@ public sealed partial class Simulation
                     externalWaiters--;
                 }
             }
+
+            if (Clock.NowTicks >= deadlineTicks)
+            {
+                return false;
+            }
+
+            // Take the driver's seat in this same lock (EnterDriver's work): it is free, or this thread
+            // already drives (a nested wait). While this thread drives, only its own pumping changes
+            // the condition, so the loop pumps first and then looks: one lock per step.
+            entered = driver is null;
+            driver = Thread.CurrentThread;
         }
 
-        EnterDriver(out bool entered);
+        return DriveUntil(condition, state, deadlineTicks, describe, entered);
+    }
+
+    /// <summary>
+    /// For a caller that holds <see cref="Gate"/> and has just seen its condition false: takes the
+    /// driver's seat in that same lock when it is free (or already this thread's) and the deadline is
+    /// ahead, so <see cref="DriveUntil"/> can follow without <see cref="WaitUntil"/>'s own first lock.
+    /// False: another thread drives or time is up; call <see cref="WaitUntil"/> instead.
+    /// </summary>
+    internal bool TryTakeDriverSeatLocked(long deadlineTicks, out bool entered)
+    {
+        entered = false;
+        if (Clock.NowTicks >= deadlineTicks)
+        {
+            return false;
+        }
+
+        if (driver is null)
+        {
+            driver = Thread.CurrentThread;
+            entered = true;
+            return true;
+        }
+
+        return driver == Thread.CurrentThread;
+    }
+
+    /// <summary>
+    /// The driving half of <see cref="WaitUntil"/>: this thread holds the driver's seat (taken now when
+    /// <paramref name="entered"/>, else already) and the condition was false; pumps until it holds.
+    /// </summary>
+    internal bool DriveUntil<TState>(Func<TState, bool> condition, TState state, long deadlineTicks, Func<TState, string> describe, bool entered)
+        where TState : allows ref struct
+    {
         try
         {
             while (true)
             {
+                // PumpOnce, with the condition looked at in the same lock as the event ran in.
+                bool ranCallback = context.TryRunOne();
                 lock (Gate)
                 {
+                    bool pumped = ranCallback || RunNextEventLocked(deadlineTicks);
                     if (condition(state))
                     {
+                        ReleaseDriverLocked(ref entered); // spare ExitDriver its own lock on the hot path
                         return true;
                     }
 
-                    if (Clock.NowTicks >= deadlineTicks)
+                    if (pumped)
                     {
-                        return false;
-                    }
-                }
+                        if (Clock.NowTicks >= deadlineTicks)
+                        {
+                            return false;
+                        }
 
-                if (PumpOnce(deadlineTicks))
-                {
-                    continue;
-                }
-
-                lock (Gate)
-                {
-                    if (condition(state))
-                    {
-                        return true;
+                        continue;
                     }
 
                     if (deadlineTicks != long.MaxValue)
@@ -317,6 +358,22 @@ public sealed partial class Simulation
         finally
         {
             ExitDriver(entered);
+        }
+    }
+
+    /// <summary>Gives up the driver's seat while already holding <see cref="Gate"/>; afterwards <paramref name="entered"/> is false.</summary>
+    private void ReleaseDriverLocked(ref bool entered)
+    {
+        if (!entered)
+        {
+            return;
+        }
+
+        entered = false;
+        driver = null;
+        if (externalWaiters > 0)
+        {
+            Monitor.PulseAll(Gate);
         }
     }
 
@@ -369,25 +426,31 @@ public sealed partial class Simulation
 
         lock (Gate)
         {
-            if (!events.TryPeekDue(out long due) || due > limitTicks)
-            {
-                return false;
-            }
-
-            events.TryDequeue(out EventQueue.Entry entry, out due);
-            if (due > Clock.NowTicks)
-            {
-                Clock.NowTicks = due;
-            }
-
-            entry.Handler.OnEvent(entry.State, entry.Tag);
-            if (externalWaiters > 0)
-            {
-                Monitor.PulseAll(Gate);
-            }
-
-            return true;
+            return RunNextEventLocked(limitTicks);
         }
+    }
+
+    /// <summary>Runs the next event due at or before <paramref name="limitTicks"/>, holding <see cref="Gate"/>. False when there is none.</summary>
+    private bool RunNextEventLocked(long limitTicks)
+    {
+        if (!events.TryPeekDue(out long due) || due > limitTicks)
+        {
+            return false;
+        }
+
+        events.TryDequeue(out EventQueue.Entry entry, out due);
+        if (due > Clock.NowTicks)
+        {
+            Clock.NowTicks = due;
+        }
+
+        entry.Handler.OnEvent(entry.State, entry.Tag);
+        if (externalWaiters > 0)
+        {
+            Monitor.PulseAll(Gate);
+        }
+
+        return true;
     }
 
     /// <summary>
@@ -528,10 +591,19 @@ public sealed partial class Simulation
 
     // ---------------------------------------------------------------- trace helpers
 
-    internal void Record(TraceKind kind, Packet p, Host host, NetworkAdapter? adapter, long parent = 0, DropReason reason = DropReason.None, int receivers = 0) =>
+    internal void Record(TraceKind kind, Packet p, Host host, NetworkAdapter? adapter, long parent = 0, DropReason reason = DropReason.None, int receivers = 0)
+    {
+        if (!Trace.NeedsEvents)
+        {
+            // Nobody keeps or watches events (KeepEvents off): count and hash without building one.
+            Trace.Account(kind, reason, Clock.NowTicks, p.Id, parent, p.Protocol, host.Index, p.Source, p.SourcePort, p.Destination, p.DestinationPort, p.Length, receivers);
+            return;
+        }
+
         Trace.Record(
             new TraceEvent(Clock.Elapsed, kind, p.Id, parent, reason, p.Protocol, host.Name, adapter?.Name, p.Source, p.SourcePort, p.Destination, p.DestinationPort, p.Length, receivers),
             host.Index);
+    }
 
     /// <summary>Terminal: records why and recycles the packet.</summary>
     internal void Drop(Packet p, Host host, NetworkAdapter? adapter, DropReason reason)

@@ -12,12 +12,19 @@ internal static class AddressRules
     {
         if (a.AddressFamily == AddressFamily.InterNetwork)
         {
-            Span<byte> b = stackalloc byte[4];
-            a.TryWriteBytes(b, out _);
-            return b[0] >= 224 && b[0] <= 239;
+            int first = FirstOctet(a);
+            return first >= 224 && first <= 239;
         }
 
         return a.AddressFamily == AddressFamily.InterNetworkV6 && a.IsIPv6Multicast;
+    }
+
+    /// <summary>The first octet of an IPv4 address, read without copying its bytes (this runs for every datagram).</summary>
+    private static int FirstOctet(IPAddress v4)
+    {
+#pragma warning disable CS0618 // IPAddress.Address is obsolete for IPv6 only; for IPv4 it holds the bytes in network order
+        return (int)(v4.Address & 0xFF);
+#pragma warning restore CS0618
     }
 
     /// <summary>Groups that routers never forward: 224.0.0.0/24 and IPv6 scopes below site-local.</summary>
@@ -35,7 +42,7 @@ internal static class AddressRules
 
     public static bool IsLoopback(IPAddress a) => IPAddress.IsLoopback(a);
 
-    public static bool IsAny(IPAddress a) => a.Equals(IPAddress.Any) || a.Equals(IPAddress.IPv6Any);
+    public static bool IsAny(IPAddress a) => a.Equals(a.AddressFamily == AddressFamily.InterNetwork ? IPAddress.Any : IPAddress.IPv6Any);
 
     /// <summary>The IPv4 address an IPv4-mapped IPv6 address stands for, or the address itself.</summary>
     public static IPAddress Unmap(IPAddress a) => a.IsIPv4MappedToIPv6 ? a.MapToIPv4() : a;

@@ -16,9 +16,18 @@ internal interface IEventHandler
 /// number is the order of scheduling, so two events due at the same instant run in the
 /// order they were scheduled, in every process.
 /// </summary>
+/// <remarks>
+/// Most events arrive already in order (a zero-latency delivery is due now, after everything
+/// scheduled before it; a broadcast schedules one delivery per adapter at the same instant), so
+/// they go to a first-in first-out run that costs O(1); only an event that would break the run's
+/// order goes to the heap. Taking the smaller head of the two gives exactly the (due, sequence)
+/// order a single heap would.
+/// </remarks>
 internal sealed class EventQueue
 {
-    private readonly PriorityQueue<Entry, Key> queue = new(KeyComparer.Instance);
+    private readonly PriorityQueue<Entry, Key> heap = new(KeyComparer.Instance);
+    private readonly Queue<(Key Key, Entry Entry)> run = new();
+    private Key lastInRun;
     private long nextSequence;
 
     internal readonly record struct Key(long Due, long Sequence);
@@ -29,33 +38,67 @@ internal sealed class EventQueue
     {
         public static readonly KeyComparer Instance = new();
 
-        public int Compare(Key x, Key y)
-        {
-            int c = x.Due.CompareTo(y.Due);
-            return c != 0 ? c : x.Sequence.CompareTo(y.Sequence);
-        }
+        public int Compare(Key x, Key y) => Order(x, y);
     }
 
-    public int Count => queue.Count;
+    private static int Order(Key x, Key y)
+    {
+        int c = x.Due.CompareTo(y.Due);
+        return c != 0 ? c : x.Sequence.CompareTo(y.Sequence);
+    }
+
+    public int Count => heap.Count + run.Count;
 
     /// <summary>Schedules an event; returns its sequence number (used by timers to spot stale events).</summary>
     public long Schedule(long dueTicks, IEventHandler handler, object? state, long tag)
     {
         long seq = nextSequence++;
-        queue.Enqueue(new Entry(handler, state, tag, seq), new Key(dueTicks, seq));
+        Add(new Key(dueTicks, seq), new Entry(handler, state, tag, seq));
         return seq;
     }
 
     /// <summary>Schedules with a sequence number taken earlier from <see cref="NextSequence"/> (a timer's creation order).</summary>
     public void ScheduleWithSequence(long dueTicks, long sequence, IEventHandler handler, object? state, long tag) =>
-        queue.Enqueue(new Entry(handler, state, tag, sequence), new Key(dueTicks, sequence));
+        Add(new Key(dueTicks, sequence), new Entry(handler, state, tag, sequence));
 
     /// <summary>Takes the next sequence number without scheduling anything.</summary>
     public long NextSequence() => nextSequence++;
 
+    private void Add(Key key, Entry entry)
+    {
+        if (run.Count == 0 || Order(key, lastInRun) > 0)
+        {
+            run.Enqueue((key, entry));
+            lastInRun = key;
+        }
+        else
+        {
+            heap.Enqueue(entry, key);
+        }
+    }
+
+    /// <summary>Whether the run's head comes before the heap's (or the heap is empty); false when the run is empty.</summary>
+    private bool RunFirst(out Key runKey)
+    {
+        if (!run.TryPeek(out (Key Key, Entry Entry) head))
+        {
+            runKey = default;
+            return false;
+        }
+
+        runKey = head.Key;
+        return !heap.TryPeek(out _, out Key heapKey) || Order(runKey, heapKey) < 0;
+    }
+
     public bool TryPeekDue(out long dueTicks)
     {
-        if (queue.TryPeek(out _, out Key key))
+        if (RunFirst(out Key runKey))
+        {
+            dueTicks = runKey.Due;
+            return true;
+        }
+
+        if (heap.TryPeek(out _, out Key key))
         {
             dueTicks = key.Due;
             return true;
@@ -67,9 +110,16 @@ internal sealed class EventQueue
 
     public bool TryDequeue(out Entry entry, out long dueTicks)
     {
-        if (queue.TryDequeue(out entry, out Key key))
+        if (RunFirst(out _))
         {
+            (Key key, entry) = run.Dequeue();
             dueTicks = key.Due;
+            return true;
+        }
+
+        if (heap.TryDequeue(out entry, out Key heapKey))
+        {
+            dueTicks = heapKey.Due;
             return true;
         }
 

@@ -9,6 +9,10 @@ internal sealed class SimulationSynchronizationContext : SynchronizationContext
     private readonly Simulation simulation;
     private readonly Queue<(SendOrPostCallback Callback, object? State)> ready = new();
 
+    // ready.Count, readable without the lock: the driver asks "anything posted?" on every step,
+    // and the answer is almost always no. A post racing with the look is seen on the next step.
+    private int readyCount;
+
     public SimulationSynchronizationContext(Simulation simulation) => this.simulation = simulation;
 
     public int ReadyCount
@@ -27,6 +31,7 @@ internal sealed class SimulationSynchronizationContext : SynchronizationContext
         lock (ready)
         {
             ready.Enqueue((d, state));
+            Volatile.Write(ref readyCount, ready.Count);
         }
 
         simulation.WakeDriver();
@@ -49,6 +54,11 @@ internal sealed class SimulationSynchronizationContext : SynchronizationContext
 
     public bool TryRunOne()
     {
+        if (Volatile.Read(ref readyCount) == 0)
+        {
+            return false;
+        }
+
         (SendOrPostCallback Callback, object? State) item;
         lock (ready)
         {
@@ -56,6 +66,8 @@ internal sealed class SimulationSynchronizationContext : SynchronizationContext
             {
                 return false;
             }
+
+            Volatile.Write(ref readyCount, ready.Count);
         }
 
         // Posted work runs with this context current, so its own awaits come back here too,

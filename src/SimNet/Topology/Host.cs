@@ -332,7 +332,9 @@ public sealed partial class Host
         if (IPAddress.IsLoopback(destination))
         {
             IPAddress src = boundSource ?? (family == AddressFamily.InterNetwork ? IPAddress.Loopback : IPAddress.IPv6Loopback);
-            return new RouteDecision(SocketError.Success, Loopback, null, src, false, false, true);
+
+            // 127.255.255.255 is lo's broadcast address (Linux has a broadcast route for it), so it needs SO_BROADCAST.
+            return new RouteDecision(SocketError.Success, Loopback, null, src, Loopback.IsDirectedBroadcast(destination), false, true);
         }
 
         if (AddressRules.IsMulticast(destination))
@@ -513,7 +515,8 @@ public sealed partial class Host
             return;
         }
 
-        if (AddressRules.IsLimitedBroadcast(destination) || adapter.IsDirectedBroadcast(destination) || FindAdapterOwning(destination) is not null)
+        // Own address first: the common case, and the three checks have no side effects.
+        if (FindAdapterOwning(destination) is not null || AddressRules.IsLimitedBroadcast(destination) || adapter.IsDirectedBroadcast(destination))
         {
             DeliverLocally(packet);
             return;

@@ -14,12 +14,11 @@ namespace SimNet.Tracing;
 public sealed class Trace
 {
     private const ulong FnvOffset = 14695981039346656037UL;
-    private const ulong FnvPrime = 1099511628211UL;
 
     private readonly List<TraceEvent> events = new();
     private readonly long[] kindCounts = new long[Enum.GetValues<TraceKind>().Length + 1];
     private readonly long[] dropCounts = new long[Enum.GetValues<DropReason>().Length];
-    private ulong hash = FnvOffset;
+    private FnvStream stream = new(FnvOffset);
 
     internal Trace()
     {
@@ -32,7 +31,7 @@ public sealed class Trace
     public IReadOnlyList<TraceEvent> Events => events;
 
     /// <summary>The stable hash of every event recorded so far.</summary>
-    public ulong Hash => hash;
+    public ulong Hash => stream.Value;
 
     /// <summary>Raised for every event as it is recorded, on the simulation's thread.</summary>
     public event Action<TraceEvent>? Recorded;
@@ -46,30 +45,12 @@ public sealed class Trace
     /// <summary>Every kept event, one per line, in the stable rendering of <see cref="TraceEvent.ToString"/>.</summary>
     public string Dump() => string.Join('\n', events);
 
+    /// <summary>Whether anyone needs the <see cref="TraceEvent"/> itself: it is kept, or someone listens.</summary>
+    internal bool NeedsEvents => KeepEvents || Recorded is not null;
+
     internal void Record(in TraceEvent e, int hostIndex)
     {
-        kindCounts[(int)e.Kind]++;
-        if (e.Kind == TraceKind.Drop)
-        {
-            dropCounts[(int)e.Reason]++;
-        }
-
-        ulong h = hash;
-        h = Mix(h, (ulong)e.Time.Ticks);
-        h = Mix(h, (ulong)e.Kind);
-        h = Mix(h, (ulong)e.PacketId);
-        h = Mix(h, (ulong)e.ParentId);
-        h = Mix(h, (ulong)e.Reason);
-        h = Mix(h, (ulong)e.Protocol);
-        h = Mix(h, (ulong)hostIndex);
-        h = MixAddress(h, e.Source);
-        h = Mix(h, (ulong)e.SourcePort);
-        h = MixAddress(h, e.Destination);
-        h = Mix(h, (ulong)e.DestinationPort);
-        h = Mix(h, (ulong)e.Length);
-        h = Mix(h, (ulong)e.Receivers);
-        hash = h;
-
+        Account(e.Kind, e.Reason, e.Time.Ticks, e.PacketId, e.ParentId, e.Protocol, hostIndex, e.Source, e.SourcePort, e.Destination, e.DestinationPort, e.Length, e.Receivers);
         if (KeepEvents)
         {
             events.Add(e);
@@ -78,27 +59,30 @@ public sealed class Trace
         Recorded?.Invoke(e);
     }
 
-    private static ulong Mix(ulong h, ulong value)
+    /// <summary>Counts an event and mixes it into the hash without building a <see cref="TraceEvent"/> (when <see cref="NeedsEvents"/> is false).</summary>
+    internal void Account(TraceKind kind, DropReason reason, long timeTicks, long packetId, long parentId, int protocol, int hostIndex, IPAddress source, int sourcePort, IPAddress destination, int destinationPort, int length, int receivers)
     {
-        for (int i = 0; i < 8; i++)
+        kindCounts[(int)kind]++;
+        if (kind == TraceKind.Drop)
         {
-            h = (h ^ (value & 0xFF)) * FnvPrime;
-            value >>= 8;
+            dropCounts[(int)reason]++;
         }
 
-        return h;
-    }
-
-    private static ulong MixAddress(ulong h, IPAddress address)
-    {
-        Span<byte> bytes = stackalloc byte[16];
-        address.TryWriteBytes(bytes, out int written);
-        h = Mix(h, address.AddressFamily == AddressFamily.InterNetwork ? 4UL : 6UL);
-        for (int i = 0; i < written; i++)
-        {
-            h = (h ^ bytes[i]) * FnvPrime;
-        }
-
-        return h;
+        // The same bytes, in the same order, as the byte-wise FNV-1a definition; FnvStream only multiplies less.
+        FnvStream h = stream;
+        h.Add((ulong)timeTicks);
+        h.Add((ulong)kind);
+        h.Add((ulong)packetId);
+        h.Add((ulong)parentId);
+        h.Add((ulong)reason);
+        h.Add((ulong)protocol);
+        h.Add((ulong)hostIndex);
+        h.Add(source);
+        h.Add((ulong)sourcePort);
+        h.Add(destination);
+        h.Add((ulong)destinationPort);
+        h.Add((ulong)length);
+        h.Add((ulong)receivers);
+        stream = h;
     }
 }

@@ -150,6 +150,7 @@ internal sealed class UdpEndpoint
     /// <param name="via">A local address whose adapter the route must use instead of the bound address (WinRT's "first adapter" broadcast); null for the usual route.</param>
     public SocketError Connect(IPAddress address, int port, IPAddress? via = null)
     {
+        address = ThisHostIfUnspecified(address);
         RouteDecision route = Host.Route(address, via ?? LocalAddress, MulticastInterface);
         if (route.Error != SocketError.Success)
         {
@@ -189,7 +190,7 @@ internal sealed class UdpEndpoint
             return pending;
         }
 
-        IPAddress plain = AddressRules.Unmap(destination);
+        IPAddress plain = AddressRules.Unmap(ThisHostIfUnspecified(destination));
         bool v4 = plain.AddressFamily == AddressFamily.InterNetwork;
         if (payload.Length > (v4 ? MaxIPv4Payload : MaxIPv6Payload))
         {
@@ -232,6 +233,24 @@ internal sealed class UdpEndpoint
         return SocketError.Success;
     }
 
+    /// <summary>
+    /// Linux sends to the unspecified address (0.0.0.0, ::) on this host: the bound address if there
+    /// is one, else loopback (measured: connect to 0.0.0.0:p reads back 127.0.0.1:p).
+    /// </summary>
+    private IPAddress ThisHostIfUnspecified(IPAddress destination)
+    {
+        IPAddress plain = AddressRules.Unmap(destination);
+        if (!AddressRules.IsAny(plain))
+        {
+            return destination;
+        }
+
+        IPAddress here = LocalAddress is { } bound && !AddressRules.IsAny(AddressRules.Unmap(bound)) && AddressRules.Unmap(bound).AddressFamily == plain.AddressFamily
+            ? AddressRules.Unmap(bound)
+            : plain.AddressFamily == AddressFamily.InterNetwork ? IPAddress.Loopback : IPAddress.IPv6Loopback;
+        return destination.IsIPv4MappedToIPv6 ? here.MapToIPv6() : here;
+    }
+
     /// <summary>Takes the error an ICMP message left (Linux's sk_err), reporting it once.</summary>
     public SocketError TakePendingError()
     {
@@ -249,7 +268,8 @@ internal sealed class UdpEndpoint
     /// <summary>Queues a delivered datagram, unless the receive buffer is already over its limit (Linux checks before adding).</summary>
     public bool TryEnqueue(Packet packet)
     {
-        if (Closed || ShutdownReceive || queuedBytes > ReceiveBufferSize)
+        // Not ShutdownReceive: Linux keeps queueing after shutdown(SHUT_RD) on UDP, and a receive still takes what is queued (measured).
+        if (Closed || queuedBytes > ReceiveBufferSize)
         {
             return false;
         }

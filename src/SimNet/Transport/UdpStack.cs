@@ -122,64 +122,26 @@ internal sealed class UdpStack
         IPAddress destination = packet.Destination;
         bool fanOut = AddressRules.IsMulticast(destination) || AddressRules.IsLimitedBroadcast(destination)
             || (packet.ArrivedOn is { } a && a.IsDirectedBroadcast(destination));
+        if (!fanOut)
+        {
+            DeliverUnicast(packet);
+            return;
+        }
+
         bool filtered = false;
         List<UdpEndpoint> matches = scratch;
         matches.Clear();
-        int bestScore = -1;
         for (int i = 0; i < bound.Count; i++)
         {
-            UdpEndpoint s = bound[i];
-            if (s.LocalPort != packet.DestinationPort || !s.Accepts(destination))
+            if (Score(bound[i], packet, ref filtered) >= 0)
             {
-                continue;
-            }
-
-            if (s.IsConnected && !s.IsPeer(packet.Source, packet.SourcePort))
-            {
-                filtered = true;
-                continue;
-            }
-
-            if (fanOut)
-            {
-                matches.Add(s);
-                continue;
-            }
-
-            // Linux scoring: a socket bound to the exact address and one connected to this very peer beat wildcards.
-            int score = (AddressRules.IsAny(s.LocalAddress!) ? 0 : 4) + (s.IsConnected ? 4 : 0);
-            if (score > bestScore)
-            {
-                bestScore = score;
-                matches.Clear();
-                matches.Add(s);
-            }
-            else if (score == bestScore)
-            {
-                matches.Add(s);
+                matches.Add(bound[i]);
             }
         }
 
         if (matches.Count == 0)
         {
-            DropUnwanted(packet, filtered, fanOut);
-            return;
-        }
-
-        if (!fanOut)
-        {
-            // SO_REUSEPORT group: the sender's address and port pick the socket, as Linux's hash does.
-            UdpEndpoint chosen = matches.Count == 1 ? matches[0] : matches[(int)(FlowHash(packet) % (uint)matches.Count)];
-            matches.Clear();
-            if (chosen.TryEnqueue(packet))
-            {
-                sim.Deliver(packet, host, 1);
-            }
-            else
-            {
-                sim.Drop(packet, host, packet.ArrivedOn, DropReason.ReceiveBufferFull);
-            }
-
+            DropUnwanted(packet, filtered, fanOut: true);
             return;
         }
 
@@ -219,6 +181,87 @@ internal sealed class UdpStack
         {
             sim.Drop(packet, host, packet.ArrivedOn, DropReason.ReceiveBufferFull);
         }
+    }
+
+    /// <summary>
+    /// Unicast: the best-scoring socket takes the datagram; among equals (an SO_REUSEPORT group) the
+    /// sender's address and port pick one, as Linux's hash does. Counts the best instead of listing
+    /// them, and walks again only for a group.
+    /// </summary>
+    private void DeliverUnicast(Packet packet)
+    {
+        var sim = host.Simulation;
+        bool filtered = false;
+        int bestScore = -1;
+        int tied = 0;
+        UdpEndpoint? best = null;
+        for (int i = 0; i < bound.Count; i++)
+        {
+            UdpEndpoint s = bound[i];
+            int score = Score(s, packet, ref filtered);
+            if (score > bestScore)
+            {
+                bestScore = score;
+                best = s;
+                tied = 1;
+            }
+            else if (score == bestScore && score >= 0)
+            {
+                tied++;
+            }
+        }
+
+        if (best is null)
+        {
+            DropUnwanted(packet, filtered, fanOut: false);
+            return;
+        }
+
+        UdpEndpoint chosen = tied == 1 ? best : NthWithScore(packet, bestScore, (int)(FlowHash(packet) % (uint)tied));
+        if (chosen.TryEnqueue(packet))
+        {
+            sim.Deliver(packet, host, 1);
+        }
+        else
+        {
+            sim.Drop(packet, host, packet.ArrivedOn, DropReason.ReceiveBufferFull);
+        }
+    }
+
+    /// <summary>
+    /// Whether and how well <paramref name="s"/> takes the datagram: -1 when it does not (a connected
+    /// socket's filter also sets <paramref name="filtered"/>); else Linux's score, where a socket bound to
+    /// the exact address and one connected to this very peer beat wildcards.
+    /// </summary>
+    private static int Score(UdpEndpoint s, Packet packet, ref bool filtered)
+    {
+        if (s.LocalPort != packet.DestinationPort || !s.Accepts(packet.Destination))
+        {
+            return -1;
+        }
+
+        if (s.IsConnected && !s.IsPeer(packet.Source, packet.SourcePort))
+        {
+            filtered = true;
+            return -1;
+        }
+
+        return (AddressRules.IsAny(s.LocalAddress!) ? 0 : 4) + (s.IsConnected ? 4 : 0);
+    }
+
+    /// <summary>The <paramref name="n"/>-th socket, in bind order, that scores <paramref name="score"/>.</summary>
+    private UdpEndpoint NthWithScore(Packet packet, int score, int n)
+    {
+        bool ignored = false;
+        for (int i = 0; i < bound.Count; i++)
+        {
+            if (Score(bound[i], packet, ref ignored) == score && n-- == 0)
+            {
+                return bound[i];
+            }
+        }
+
+        throw new InvalidOperationException("The socket table changed while a datagram was delivered: a SimNet bug.");
     }
 
     private void DropUnwanted(Packet packet, bool filtered, bool fanOut)
