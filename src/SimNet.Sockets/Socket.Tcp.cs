@@ -809,16 +809,20 @@ public sealed partial class Socket
 
     /// <summary>
     /// An operation waiting on the TCP endpoint. Its step runs under the simulation's lock each time
-    /// the endpoint changes; when it reports done, the task completes (continuations are posted, never inline).
+    /// the endpoint changes; when it reports done inside a kernel event, the task completes in a work
+    /// item posted to the simulation's context (never inline in the kernel, never on the thread pool).
     /// </summary>
     private sealed class StreamWait<T> : ITcpWaiter
     {
         private readonly Socket socket;
         private readonly string what;
         private readonly Func<Socket, (bool Done, T Result, SocketError Error)> step;
-        private readonly TaskCompletionSource<T> completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource<T> completion = new();
         private readonly CancellationToken cancellationToken;
         private CancellationTokenRegistration registration;
+        private T? publishedResult;
+        private SocketError publishedError;
+        private bool starting;
 
         public StreamWait(Socket socket, string what, CancellationToken cancellationToken, Func<Socket, (bool Done, T Result, SocketError Error)> step)
         {
@@ -837,7 +841,7 @@ public sealed partial class Socket
             {
                 if (socket.disposed)
                 {
-                    Complete(default!, SocketError.OperationAborted);
+                    Complete(default!, SocketError.OperationAborted, fromKernel: false);
                     return completion.Task;
                 }
 
@@ -847,7 +851,10 @@ public sealed partial class Socket
                     registration = cancellationToken.Register(static state => ((StreamWait<T>)state!).Cancel(), this);
                 }
 
+                // Ready at once: complete in the caller's own call, as the real socket does.
+                starting = true;
                 socket.Tcp.AddWaiter(this);
+                starting = false;
             }
 
             return completion.Task;
@@ -861,11 +868,11 @@ public sealed partial class Socket
                 return false;
             }
 
-            Complete(result, error);
+            Complete(result, error, fromKernel: true);
             return true;
         }
 
-        public void Abort(SocketError error) => Complete(default!, error);
+        public void Abort(SocketError error) => Complete(default!, error, fromKernel: false);
 
         private void Cancel()
         {
@@ -889,21 +896,37 @@ public sealed partial class Socket
             }
         }
 
-        private void Complete(T result, SocketError error)
+        private void Complete(T result, SocketError error, bool fromKernel)
         {
             registration.Unregister();
             socket.sim.RemoveWait(this);
             if (OnDone is { } done)
             {
                 done(result, error);
+                return;
             }
-            else if (error == SocketError.Success)
+
+            publishedResult = result;
+            publishedError = error;
+            if (fromKernel && !starting)
             {
-                completion.TrySetResult(result);
+                socket.sim.Context.Post(static state => ((StreamWait<T>)state!).Publish(), this);
             }
             else
             {
-                completion.TrySetException(socket.StreamFailure(error, what));
+                Publish();
+            }
+        }
+
+        private void Publish()
+        {
+            if (publishedError == SocketError.Success)
+            {
+                completion.TrySetResult(publishedResult!);
+            }
+            else
+            {
+                completion.TrySetException(socket.StreamFailure(publishedError, what));
             }
         }
     }
