@@ -120,6 +120,11 @@ internal sealed class UdpEndpoint
     /// <summary>Binds to <paramref name="address"/>:<paramref name="port"/> (port 0 for ephemeral).</summary>
     public SocketError Bind(IPAddress address, int port)
     {
+        if (Closed)
+        {
+            return ClosedError;
+        }
+
         if (IsBound)
         {
             return SocketError.InvalidArgument;
@@ -150,6 +155,11 @@ internal sealed class UdpEndpoint
     /// <param name="via">A local address whose adapter the route must use instead of the bound address (WinRT's "first adapter" broadcast); null for the usual route.</param>
     public SocketError Connect(IPAddress address, int port, IPAddress? via = null)
     {
+        if (Closed)
+        {
+            return ClosedError;
+        }
+
         address = ThisHostIfUnspecified(address);
         RouteDecision route = Host.Route(address, via ?? LocalAddress, MulticastInterface);
         if (route.Error != SocketError.Success)
@@ -180,6 +190,11 @@ internal sealed class UdpEndpoint
     /// <param name="via">A local address that chooses the source and the adapter instead of the bound address (WinRT sends a broadcast through a chosen adapter); null for the usual route.</param>
     public SocketError SendTo(ReadOnlySpan<byte> payload, IPAddress destination, int port, IPAddress? via = null)
     {
+        if (Closed)
+        {
+            return ClosedError;
+        }
+
         if (ShutdownSend)
         {
             return SocketError.Shutdown;
@@ -283,7 +298,13 @@ internal sealed class UdpEndpoint
     /// <summary>Size of the next datagram (Linux reports the first datagram only; Windows the total).</summary>
     public int Available => queue.TryPeek(out Packet? p) ? p.Length : 0;
 
-    public bool HasDataOrError => queue.Count > 0 || PendingError != SocketError.Success || ShutdownReceive;
+    public bool HasDataOrError => queue.Count > 0 || PendingError != SocketError.Success || ShutdownReceive || Closed;
+
+    /// <summary>
+    /// What an endpoint the kernel closed under its socket answers: its host crashed (the socket API
+    /// reports its own disposal before it ever gets here). The endpoint never sends, binds or blocks again.
+    /// </summary>
+    private const SocketError ClosedError = SocketError.NetworkDown;
 
     /// <summary>
     /// Takes the next datagram into <paramref name="buffer"/>; a datagram larger than the buffer is
@@ -292,6 +313,11 @@ internal sealed class UdpEndpoint
     public SocketError TryReceive(Span<byte> buffer, bool peek, out ReceivedDatagram datagram)
     {
         datagram = default;
+        if (Closed)
+        {
+            return ClosedError;
+        }
+
         SocketError pending = TakePendingError();
         if (pending != SocketError.Success)
         {
