@@ -61,6 +61,14 @@ public sealed partial class Simulation
 
     internal PacketPool Packets { get; } = new();
 
+    /// <summary>
+    /// Bumped by every change a route decision depends on (adapters, addresses, routes, adapter up or
+    /// down), so sockets can reuse their last decision while it is still true.
+    /// </summary>
+    internal int TopologyVersion { get; private set; }
+
+    internal void TopologyChanged() => TopologyVersion++;
+
     internal bool IsDriverThread => driver == Thread.CurrentThread;
 
     /// <summary>Adds a segment: one broadcast domain, like a switch.</summary>

@@ -104,6 +104,7 @@ public sealed partial class Host
 
             var adapter = new NetworkAdapter(this, name, adapters.Count + 2, segment, isLoopback: false, mtu: 1500);
             adapters.Add(adapter);
+            Simulation.TopologyChanged();
             segment.Attach(adapter);
             foreach (string cidr in addresses)
             {
@@ -128,6 +129,7 @@ public sealed partial class Host
                 ?? throw new InvalidOperationException($"{Name} has no adapter on a subnet containing the gateway {via}.");
             var route = new Route(network, via, adapter);
             routes.Add(route);
+            Simulation.TopologyChanged();
             return route;
         }
     }
@@ -146,6 +148,7 @@ public sealed partial class Host
         lock (Simulation.Gate)
         {
             routes.Add(route);
+            Simulation.TopologyChanged();
         }
 
         return route;

@@ -42,7 +42,17 @@ public sealed class NetworkAdapter : IEventHandler
     public bool IsLoopback { get; }
 
     /// <summary>Whether the adapter is up. A down adapter neither sends nor receives, and its routes are unused.</summary>
-    public bool IsUp { get; set; } = true;
+    public bool IsUp
+    {
+        get => isUp;
+        set
+        {
+            isUp = value;
+            Host.Simulation.TopologyChanged();
+        }
+    }
+
+    private bool isUp = true;
 
     /// <summary>The largest IP packet (headers included) the adapter sends. Default 1500, 65536 on loopback.</summary>
     public int Mtu
@@ -81,6 +91,7 @@ public sealed class NetworkAdapter : IEventHandler
             }
 
             addresses.Add(new AdapterAddress(address, prefixLength));
+            Host.Simulation.TopologyChanged();
         }
 
         return this;

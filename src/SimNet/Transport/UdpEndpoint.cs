@@ -161,7 +161,7 @@ internal sealed class UdpEndpoint
         }
 
         address = ThisHostIfUnspecified(address);
-        RouteDecision route = Host.Route(address, via ?? LocalAddress, MulticastInterface);
+        RouteDecision route = RouteTo(address, via ?? LocalAddress);
         if (route.Error != SocketError.Success)
         {
             return route.Error;
@@ -212,7 +212,7 @@ internal sealed class UdpEndpoint
             return SocketError.MessageSize;
         }
 
-        RouteDecision route = Host.Route(plain, via ?? LocalAddress, MulticastInterface);
+        RouteDecision route = RouteTo(plain, via ?? LocalAddress);
         if (route.Error != SocketError.Success)
         {
             return route.Error;
@@ -264,6 +264,32 @@ internal sealed class UdpEndpoint
             ? AddressRules.Unmap(bound)
             : plain.AddressFamily == AddressFamily.InterNetwork ? IPAddress.Loopback : IPAddress.IPv6Loopback;
         return destination.IsIPv4MappedToIPv6 ? here.MapToIPv6() : here;
+    }
+
+    // The last route decision and what it was made for: a socket sending to one peer again and again
+    // (the common case) skips the routing table while the topology has not changed.
+    private IPAddress? routedDestination;
+    private IPAddress? routedSource;
+    private int routedInterface;
+    private int routedVersion = -1;
+    private RouteDecision routed;
+
+    private RouteDecision RouteTo(IPAddress destination, IPAddress? source)
+    {
+        int version = Host.Simulation.TopologyVersion;
+        if (version == routedVersion && MulticastInterface == routedInterface
+            && (ReferenceEquals(destination, routedDestination) || destination.Equals(routedDestination))
+            && (ReferenceEquals(source, routedSource) || (source is not null && source.Equals(routedSource))))
+        {
+            return routed;
+        }
+
+        routed = Host.Route(destination, source, MulticastInterface);
+        routedDestination = destination;
+        routedSource = source;
+        routedInterface = MulticastInterface;
+        routedVersion = version;
+        return routed;
     }
 
     /// <summary>Takes the error an ICMP message left (Linux's sk_err), reporting it once.</summary>
