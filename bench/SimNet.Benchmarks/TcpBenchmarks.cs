@@ -13,8 +13,9 @@ using SimSocket = SimNet.Sockets.Socket;
 [MemoryDiagnoser]
 public class TcpBenchmarks
 {
-    /// <summary>Bytes per bulk transfer (the issue asks for 1 GiB; 64 MiB keeps a short run short, MB/s is what compares).</summary>
-    public const int TransferBytes = 64 << 20;
+    /// <summary>Bytes per bulk transfer: the issue's 1 GiB, and 64 MiB for a quick run (MB/s is what compares).</summary>
+    [Params(64 << 20, 1 << 30)]
+    public int TransferBytes { get; set; } = 64 << 20;
 
     /// <summary>Connections per connect benchmark invocation.</summary>
     public const int Connections = 200;
@@ -27,13 +28,13 @@ public class TcpBenchmarks
     private readonly byte[] payload = new byte[Chunk];
     private readonly byte[] sink = new byte[Chunk];
 
-    [Benchmark(Description = "SimNet loopback: 64 MiB")]
+    [Benchmark(Description = "SimNet loopback transfer")]
     public long SimNetLoopbackTransfer() => SimTransfer(sameHost: true);
 
-    [Benchmark(Description = "SimNet two hosts, MTU 1500: 64 MiB")]
+    [Benchmark(Description = "SimNet two hosts, MTU 1500, transfer")]
     public long SimNetLanTransfer() => SimTransfer(sameHost: false);
 
-    [Benchmark(Baseline = true, Description = "Real loopback TCP: 64 MiB")]
+    [Benchmark(Baseline = true, Description = "Real loopback TCP transfer")]
     public long RealLoopbackTransfer()
     {
         using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
