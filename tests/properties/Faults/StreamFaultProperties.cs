@@ -16,7 +16,8 @@ public class StreamFaultProperties
     {
         SeedProperty.ForAll(40, seed =>
         {
-            var w = new StreamFaultWorld(seed);
+            bool rough = (seed & 1) == 1; // half the worlds also jitter, lose and duplicate segments
+            var w = new StreamFaultWorld(seed, rough);
             int min = w.Draw.Next(1, 200);
             int max = min + w.Draw.Next(0, 400);
             var delay = TimeSpan.FromMilliseconds(w.Draw.Next(0, 20));
@@ -43,10 +44,16 @@ public class StreamFaultProperties
             w.Sim.RunUntilIdle();
 
             Assert.Equal(SocketError.Success, pump.ReaderError);
-            Assert.True(all.AsSpan().SequenceEqual(pump.Received), $"{slice}: the reader got {pump.Received.Length} of {all.Length} bytes, or not in order");
-            Assert.All(pump.Reads, r => Assert.InRange(r, 1, max)); // no jitter: each read is at most one slice
-            Assert.True(pump.Reads[0] < writes[0].Length, "the first read returned a whole write");
-            Assert.True(pump.Reads.Count >= (all.Length + max - 1) / max);
+            Assert.True(all.AsSpan().SequenceEqual(pump.Received), $"{slice} over {w.Conditions}: the reader got {pump.Received.Length} of {all.Length} bytes, or not in order");
+            Assert.True(pump.Reads.Count > 1, "one read took everything");
+            if (!rough)
+            {
+                // A clean link delivers slice by slice: each read is at most one slice, so shorter than the first write.
+                // (Over a rough one a retransmission carries up to a full segment and a filled hole releases several.)
+                Assert.All(pump.Reads, r => Assert.InRange(r, 1, max));
+                Assert.True(pump.Reads[0] < writes[0].Length, "the first read returned a whole write");
+                Assert.True(pump.Reads.Count >= (all.Length + max - 1) / max);
+            }
             Assert.True(w.Conserved(), "a segment is unaccounted for in the trace");
         });
     }

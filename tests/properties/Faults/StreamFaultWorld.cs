@@ -13,13 +13,27 @@ namespace SimNet.Properties.Faults;
 /// </summary>
 internal sealed class StreamFaultWorld
 {
-    public StreamFaultWorld(long seed)
+    /// <summary>A world from <paramref name="seed"/>; when <paramref name="rough"/>, the link also has jitter, loss and duplication drawn from it.</summary>
+    public StreamFaultWorld(long seed, bool rough = false)
     {
         Draw = new SimRandom(unchecked((ulong)seed) ^ 0x57AEA3F0UL);
         LatencyTicks = TimeSpan.FromMilliseconds(Draw.Next(0, 30)).Ticks;
-        World = new TcpWorld(seed, new LinkConditions { Latency = TimeSpan.FromTicks(LatencyTicks) });
+        Conditions = new LinkConditions { Latency = TimeSpan.FromTicks(LatencyTicks) };
+        if (rough)
+        {
+            Conditions = Conditions with
+            {
+                Jitter = TimeSpan.FromMilliseconds(Draw.Next(0, 10)),
+                LossRate = Draw.Next(0, 3) * 0.05,
+                DuplicationRate = Draw.Next(0, 2) * 0.02,
+            };
+        }
+
+        World = new TcpWorld(seed, Conditions);
         (Client, Server) = World.Connect(World.Listen());
     }
+
+    public LinkConditions Conditions { get; }
 
     /// <summary>Draws the scenario's shape (sizes, times); the simulation's own random stays untouched by it.</summary>
     public SimRandom Draw { get; }
