@@ -87,6 +87,18 @@ internal sealed class ByteRing
         head = Count == 0 ? 0 : (head + n) % buffer.Length;
     }
 
+    /// <summary>Drops <paramref name="n"/> bytes from the back (the newest).</summary>
+    public void DiscardTail(int n)
+    {
+        if (n < 0 || n > Count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(n), "Discarding more than is buffered: a bug in SimNet's TCP.");
+        }
+
+        Count -= n;
+        head = Count == 0 ? 0 : head;
+    }
+
     /// <summary>Copies up to <paramref name="destination"/>.Length bytes from the front and consumes them.</summary>
     public int Read(Span<byte> destination)
     {

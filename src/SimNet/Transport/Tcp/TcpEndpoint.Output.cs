@@ -170,17 +170,37 @@ internal sealed partial class TcpEndpoint
                     break;
                 }
 
-                if (!timing)
+                bool endStream = false;
+                if (Host.Simulation.StreamFaults is { IsEmpty: false } faults && (n = faults.Take(this, n, out endStream)) == 0 && !endStream)
                 {
-                    timing = true;
-                    timedSequence = sndNxt + (uint)n;
-                    timedSince = Host.Simulation.Clock.NowTicks;
+                    break; // a stream fault holds the data back and wakes us when it may go
                 }
 
-                SendSegment(n == unsent ? TcpFlags.Psh : (byte)0, sndNxt, inFlight, n);
-                sndNxt += (uint)n;
-                ArmRetransmitIfIdle();
+                if (n > 0)
+                {
+                    if (!timing)
+                    {
+                        timing = true;
+                        timedSequence = sndNxt + (uint)n;
+                        timedSince = Host.Simulation.Clock.NowTicks;
+                    }
+
+                    SendSegment(n == unsent ? TcpFlags.Psh : (byte)0, sndNxt, inFlight, n);
+                    sndNxt += (uint)n;
+                    ArmRetransmitIfIdle();
+                }
+
+                if (endStream)
+                {
+                    EndStreamByFault();
+                }
+
                 continue;
+            }
+
+            if (unsent == 0 && finQueued && Host.Simulation.StreamFaults is { IsEmpty: false } finFaults && finFaults.HoldsFin(this))
+            {
+                break; // a stall or slow close holds the FIN back
             }
 
             if (unsent == 0 && finQueued)

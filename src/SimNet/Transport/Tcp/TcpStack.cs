@@ -170,6 +170,18 @@ internal sealed class TcpStack : IProtocolHandler, Faults.ICrashable
         }
     }
 
+    /// <summary>The connection with these addresses and ports, if any.</summary>
+    internal TcpEndpoint? Find(IPAddress local, int localPort, IPAddress remote, int remotePort) =>
+        connections.TryGetValue(new ConnectionKey(local, localPort, remote, remotePort), out TcpEndpoint? e) ? e : null;
+
+    /// <summary>Every connection, in creation order (not the table's hash order).</summary>
+    internal List<TcpEndpoint> ConnectionsInOrder()
+    {
+        var all = new List<TcpEndpoint>(connections.Values);
+        all.Sort((x, y) => x.Number.CompareTo(y.Number));
+        return all;
+    }
+
     public bool IsConnectionInUse(IPAddress local, int localPort, IPAddress remote, int remotePort) =>
         connections.ContainsKey(new ConnectionKey(local, localPort, remote, remotePort));
 
