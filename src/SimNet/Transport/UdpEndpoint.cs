@@ -54,7 +54,21 @@ internal sealed class UdpEndpoint
 
     public bool DualMode { get; set; }
 
-    public IPAddress? LocalAddress { get; set; }
+    /// <summary>The bound address as given (an IPv6 socket may hold an IPv4-mapped one).</summary>
+    public IPAddress? LocalAddress
+    {
+        get => localAddress;
+        set
+        {
+            localAddress = value;
+            localPlain = value is null ? null : AddressRules.Unmap(value);
+        }
+    }
+
+    private IPAddress? localAddress;
+
+    // The bound address unmapped, computed once: ::ffff:0.0.0.0 is the IPv4 wildcard, as on Linux.
+    private IPAddress? localPlain;
 
     public int LocalPort { get; set; }
 
@@ -104,14 +118,15 @@ internal sealed class UdpEndpoint
     /// <summary>Whether a datagram to <paramref name="destination"/> matches this socket's bound address.</summary>
     public bool Accepts(IPAddress destination)
     {
-        IPAddress local = LocalAddress!;
+        IPAddress local = localPlain!;
         bool v4 = destination.AddressFamily == AddressFamily.InterNetwork;
         if (AddressRules.IsAny(local))
         {
-            return v4 ? CoversIPv4 : CoversIPv6;
+            // 0.0.0.0 (also as ::ffff:0.0.0.0 on a dual-mode socket) takes IPv4 only; :: takes what the socket covers.
+            return local.AddressFamily == AddressFamily.InterNetwork ? v4 && CoversIPv4 : v4 ? CoversIPv4 : CoversIPv6;
         }
 
-        return AddressRules.Unmap(local).Equals(destination);
+        return local.Equals(destination);
     }
 
     public bool IsPeer(IPAddress address, int port) =>

@@ -97,22 +97,31 @@ internal sealed class UdpStack
     /// <summary>Whether two bindings could receive the same datagram (same address, or one is a wildcard of a family the other covers).</summary>
     private static bool Overlap(UdpEndpoint a, IPAddress aAddress, UdpEndpoint b, IPAddress bAddress)
     {
-        bool aAny = AddressRules.IsAny(aAddress);
-        bool bAny = AddressRules.IsAny(bAddress);
-        bool aV4 = a.CoversIPv4, aV6 = a.CoversIPv6, bV4 = b.CoversIPv4, bV6 = b.CoversIPv6;
-        if (aAny || bAny)
+        IPAddress pa = AddressRules.Unmap(aAddress), pb = AddressRules.Unmap(bAddress);
+        bool aAny = AddressRules.IsAny(pa), bAny = AddressRules.IsAny(pb);
+        if (!aAny && !bAny)
         {
-            if (aAny && bAny)
-            {
-                return (aV4 && bV4) || (aV6 && bV6);
-            }
-
-            IPAddress specific = AddressRules.Unmap(aAny ? bAddress : aAddress);
-            UdpEndpoint wildcard = aAny ? a : b;
-            return specific.AddressFamily == AddressFamily.InterNetwork ? wildcard.CoversIPv4 : wildcard.CoversIPv6;
+            return pa.Equals(pb);
         }
 
-        return AddressRules.Unmap(aAddress).Equals(AddressRules.Unmap(bAddress));
+        (bool aV4, bool aV6) = Coverage(a, pa, aAny);
+        (bool bV4, bool bV6) = Coverage(b, pb, bAny);
+        return (aV4 && bV4) || (aV6 && bV6);
+    }
+
+    /// <summary>
+    /// Which families a binding can receive: a specific address its own; 0.0.0.0 (also written
+    /// ::ffff:0.0.0.0) IPv4 only; :: what the socket covers (IPv4 too when dual-mode).
+    /// </summary>
+    private static (bool V4, bool V6) Coverage(UdpEndpoint socket, IPAddress plain, bool isAny)
+    {
+        bool v4 = plain.AddressFamily == AddressFamily.InterNetwork;
+        if (!isAny)
+        {
+            return (v4, !v4);
+        }
+
+        return v4 ? (socket.CoversIPv4, false) : (socket.CoversIPv4, socket.CoversIPv6);
     }
 
     /// <summary>Takes a UDP packet addressed to this host and hands it to the sockets that want it.</summary>

@@ -151,13 +151,14 @@ internal sealed partial class TcpEndpoint : IEventHandler
     /// <summary>Whether a segment to <paramref name="destination"/> matches this listener's bound address.</summary>
     public bool Accepts(IPAddress destination)
     {
-        IPAddress local = BoundAddress!;
+        IPAddress local = LocalAddress!; // unmapped at bind: ::ffff:0.0.0.0 is the IPv4 wildcard, as on Linux
+        bool v4 = destination.AddressFamily == AddressFamily.InterNetwork;
         if (AddressRules.IsAny(local))
         {
-            return destination.AddressFamily == AddressFamily.InterNetwork ? CoversIPv4 : CoversIPv6;
+            return local.AddressFamily == AddressFamily.InterNetwork ? v4 && CoversIPv4 : v4 ? CoversIPv4 : CoversIPv6;
         }
 
-        return AddressRules.Unmap(local).Equals(destination);
+        return local.Equals(destination);
     }
 
     internal void SetBinding(IPAddress address, int port)
