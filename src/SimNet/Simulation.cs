@@ -660,6 +660,18 @@ public sealed partial class Simulation
 
     internal void SetTimer(TimerEntry timer, long dueTicks) => events.SetTimer(timer, dueTicks);
 
+    /// <summary>How many events and armed timers are on the agenda (for tests).</summary>
+    internal int AgendaCount
+    {
+        get
+        {
+            lock (Gate)
+            {
+                return events.Count;
+            }
+        }
+    }
+
     internal void CancelTimer(TimerEntry timer) => events.CancelTimer(timer);
 
     internal void WakeDriver()
