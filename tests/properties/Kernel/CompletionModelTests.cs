@@ -228,6 +228,28 @@ public class CompletionModelTests
     }
 
     [Fact]
+    public void A_PeriodicTimer_on_the_clock_ticks_at_virtual_times_with_ConfigureAwait_false_on_the_driving_thread()
+    {
+        Holds.For(Gen.Choose(1, 1000), periodMs =>
+        {
+            var (sim, h) = OneHost(periodMs);
+            int driver = Environment.CurrentManagedThreadId;
+            var ticks = new List<TimeSpan>();
+            h.Run(async () =>
+            {
+                using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(periodMs), sim.Clock);
+                while (ticks.Count < 5 && await timer.WaitForNextTickAsync().ConfigureAwait(false))
+                {
+                    Assert.Equal(driver, Environment.CurrentManagedThreadId);
+                    ticks.Add(sim.Clock.Elapsed);
+                }
+            });
+            Assert.Equal(Enumerable.Range(1, 5).Select(k => TimeSpan.FromMilliseconds(k * periodMs)), ticks);
+            Assert.Equal(0, sim.Trace.ThreadPoolDepartures);
+        }, maxTest: 20);
+    }
+
+    [Fact]
     public void The_determinism_check_agrees_for_a_replayable_scenario_and_prints_both_sides_where_runs_differ()
     {
         DeterminismReport same = DeterminismCheck.InProcess(() => PlayForDump("tcp-stream-cafalse", 11), runs: 3);
