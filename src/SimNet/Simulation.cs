@@ -266,9 +266,9 @@ public sealed partial class Simulation
                         break;
                     }
 
-                    if (OffThread.ConfirmQuiet(context) || task.IsCompleted)
+                    if (OffThread.ConfirmQuiet(context) || task.IsCompleted || HasWork())
                     {
-                        continue; // a pool thread was late to start: not a deadlock
+                        continue; // a pool thread was late to start (or ran meanwhile): not a deadlock
                     }
 
                     throw new SimulationDeadlockException(DescribeDeadlock(null), Clock.Elapsed);
@@ -415,7 +415,7 @@ public sealed partial class Simulation
                     }
                 }
 
-                if (SettleBeforeIdle() || OffThread.ConfirmQuiet(context))
+                if (SettleBeforeIdle() || OffThread.ConfirmQuiet(context) || HasWork())
                 {
                     continue;
                 }
@@ -530,13 +530,7 @@ public sealed partial class Simulation
         if (userCodeRan || OffThread.RunningCount > 0)
         {
             userCodeRan = false;
-            bool advancing;
-            lock (Gate)
-            {
-                advancing = !events.TryPeekDue(out long due) || due > Clock.NowTicks;
-            }
-
-            OffThread.Settle(context, threadPoolGuard, advancing ? OffThreadWork.AdvancePatience : OffThreadWork.SameInstantPatience);
+            OffThread.Settle(context, threadPoolGuard, static sim => sim.PatienceForNextStep());
             if (context.TryRunOne())
             {
                 userCodeRan = true;
@@ -547,10 +541,19 @@ public sealed partial class Simulation
         return false;
     }
 
+    /// <summary>How long to wait for queued pool work: longer when the next step moves the clock.</summary>
+    private TimeSpan PatienceForNextStep()
+    {
+        lock (Gate)
+        {
+            return !events.TryPeekDue(out long due) || due > Clock.NowTicks ? OffThreadWork.AdvancePatience : OffThreadWork.SameInstantPatience;
+        }
+    }
+
     /// <summary>Nothing ready and no event: one last settle, in case thread-pool work is about to post. True when something became ready.</summary>
     private bool SettleBeforeIdle()
     {
-        OffThread.Settle(context, threadPoolGuard, OffThreadWork.AdvancePatience);
+        OffThread.Settle(context, threadPoolGuard, static _ => OffThreadWork.AdvancePatience);
         if (context.ReadyCount > 0)
         {
             return true;
@@ -560,7 +563,21 @@ public sealed partial class Simulation
         // neither as queued nor as running. Where this simulation has used the pool, give such a
         // thread a moment (wall time, only on the way to idle) to show up; a deadlock report always
         // waits that moment first (Run, DriveUntil).
-        return OffThread.Departures > 0 && OffThread.ConfirmQuiet(context);
+        return OffThread.Departures > 0 && (OffThread.ConfirmQuiet(context) || HasWork());
+    }
+
+    /// <summary>Whether anything is ready, on the agenda, or running elsewhere: work another thread may have added since the last look.</summary>
+    private bool HasWork()
+    {
+        if (context.ReadyCount > 0 || OffThread.RunningCount > 0)
+        {
+            return true;
+        }
+
+        lock (Gate)
+        {
+            return events.Count > 0;
+        }
     }
 
     /// <summary>Runs the next event due at or before <paramref name="limitTicks"/>, holding <see cref="Gate"/>. False when there is none.</summary>
