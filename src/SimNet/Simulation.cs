@@ -21,6 +21,9 @@ public sealed partial class Simulation
 {
     private readonly EventQueue events = new();
     private readonly List<Host> hosts = new();
+
+    /// <summary>Hosts by name, case-insensitive as host names are; only looked up, never iterated (<see cref="hosts"/> keeps the order).</summary>
+    private readonly Dictionary<string, Host> hostsByName = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<Segment> segments = new();
     private readonly List<(object Key, Func<string> Describe)> waits = new();
     private Thread? driver;
@@ -99,19 +102,27 @@ public sealed partial class Simulation
         ArgumentException.ThrowIfNullOrEmpty(name);
         lock (Gate)
         {
-            if (hosts.Exists(h => string.Equals(h.Name, name, StringComparison.OrdinalIgnoreCase)))
+            if (hostsByName.ContainsKey(name))
             {
                 throw new ArgumentException($"A host named '{name}' already exists.", nameof(name));
             }
 
             var host = new Host(this, name, hosts.Count, forwards);
             hosts.Add(host);
+            hostsByName.Add(name, host);
             return host;
         }
     }
 
     /// <summary>Finds a host by name (case-insensitive, as host names are).</summary>
-    public Host? FindHost(string name) => hosts.Find(h => string.Equals(h.Name, name, StringComparison.OrdinalIgnoreCase));
+    public Host? FindHost(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        lock (Gate)
+        {
+            return hostsByName.GetValueOrDefault(name);
+        }
+    }
 
     // ---------------------------------------------------------------- driving
 
