@@ -64,6 +64,9 @@ public sealed partial class Simulation
 
     internal PacketPool Packets { get; } = new();
 
+    /// <summary>Events on the agenda, stale ones included (the scaling harness reports it).</summary>
+    internal int PendingEvents => events.Count;
+
     /// <summary>
     /// Bumped by every change a route decision depends on (adapters, addresses, routes, adapter up or
     /// down), so sockets can reuse their last decision while it is still true.

@@ -12,14 +12,11 @@ internal sealed partial class TcpEndpoint
     private const int LingerTimer = 2; // TIME_WAIT, or FIN_WAIT_2 of an orphan
     private const int KeepAliveTimer = 3;
     private const int DelayedAckTimer = 4;
-    private const int TimerKinds = 5;
 
     /// <summary>Linux's minimum delayed-ACK time (TCP_DELACK_MIN).</summary>
     private static readonly long DelayedAckTicks = TimeSpan.FromMilliseconds(40).Ticks;
 
     private int segmentsNotAcknowledged;
-
-    private readonly long[] timerGenerations = new long[TimerKinds];
 
     private uint iss;
     private uint sndUna;
@@ -271,40 +268,11 @@ internal sealed partial class TcpEndpoint
 
     // ---------------------------------------------------------------- timers
 
-    private void Arm(int kind, long delayTicks)
-    {
-        long generation = ++timerGenerations[kind];
-        Host.Simulation.Schedule(delayTicks, this, null, (generation * TimerKinds) + kind);
-    }
-
-    private void CancelTimer(int kind)
-    {
-        timerGenerations[kind]++;
-        if (kind == RetransmitTimer)
-        {
-            armedRetransmit = false;
-        }
-    }
-
-    private void CancelTimers()
-    {
-        for (int i = 0; i < TimerKinds; i++)
-        {
-            CancelTimer(i);
-        }
-    }
-
-    private bool armedRetransmit;
-
-    private void ArmRetransmit()
-    {
-        armedRetransmit = true;
-        Arm(RetransmitTimer, CurrentRto);
-    }
+    private void ArmRetransmit() => Arm(RetransmitTimer, CurrentRto);
 
     private void ArmRetransmitIfIdle()
     {
-        if (!armedRetransmit)
+        if (!IsArmed(RetransmitTimer))
         {
             ArmRetransmit();
         }
@@ -318,16 +286,14 @@ internal sealed partial class TcpEndpoint
 
     void Kernel.IEventHandler.OnEvent(object? state, long tag)
     {
-        int kind = (int)(tag % TimerKinds);
-        if (tag / TimerKinds != timerGenerations[kind])
+        if (!TimerFires(tag, out int kind))
         {
-            return; // cancelled or re-armed since
+            return; // cancelled, or re-armed to a later time (the carrier has moved on)
         }
 
         switch (kind)
         {
             case RetransmitTimer:
-                armedRetransmit = false;
                 OnRetransmitTimeout();
                 break;
             case PersistTimer:
