@@ -101,6 +101,13 @@ public sealed class NetworkAdapter : IEventHandler
         return this;
     }
 
+    /// <summary>A new host's loopback gets 127.0.0.1/8 and ::1/128: the same immutable pair for every host of the simulation.</summary>
+    internal void AssignLoopback(AdapterAddress[] pair)
+    {
+        addresses.Add(pair[0]);
+        addresses.Add(pair[1]);
+    }
+
     /// <summary>The first address of <paramref name="family"/>, or null.</summary>
     public IPAddress? PrimaryAddress(AddressFamily family)
     {
