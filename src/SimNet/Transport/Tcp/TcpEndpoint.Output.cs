@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Sockets;
 using SimNet.Ip;
 using SimNet.Topology;
@@ -141,7 +142,32 @@ internal sealed partial class TcpEndpoint
         p.TcpFlags = flags;
         p.Window = ReceiveWindow;
         lastAdvertisedWindow = p.Window;
-        Stack.Transmit(p, LocalAddress!, LocalPort, RemoteAddress!, RemotePort);
+        Stack.Transmit(p, RouteToPeer(), LocalPort, RemoteAddress!, RemotePort);
+    }
+
+    private RouteDecision routed;
+    private IPAddress? routedFrom;
+    private IPAddress? routedTo;
+    private int routedVersion = -1;
+
+    /// <summary>
+    /// The route decision for this connection's segments, decided again only when the topology
+    /// changed (<see cref="Simulation.TopologyVersion"/>) or the addresses did, as UDP sockets do.
+    /// </summary>
+    private RouteDecision RouteToPeer()
+    {
+        int version = Host.Simulation.TopologyVersion;
+        IPAddress from = LocalAddress!;
+        IPAddress to = RemoteAddress!;
+        if (version != routedVersion || !ReferenceEquals(from, routedFrom) || !ReferenceEquals(to, routedTo))
+        {
+            routed = Host.Route(to, from, 0);
+            routedFrom = from;
+            routedTo = to;
+            routedVersion = version;
+        }
+
+        return routed;
     }
 
     /// <summary>Sends new data as far as the peer's window, Nagle and our buffer allow, then the FIN once everything is out.</summary>
