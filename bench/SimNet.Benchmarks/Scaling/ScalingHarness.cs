@@ -10,7 +10,7 @@ using SimSocket = SimNet.Sockets.Socket;
 /// The scaling harness (issue 13): plain timed loops, not BenchmarkDotNet, because one case builds
 /// 100,000 hosts and another runs a simulated hour. Every figure is wall time on this machine in this
 /// run; SimNet and real loopback are measured in the same process, one after the other.
-/// Run: <c>dotnet run -c Release --project bench/SimNet.Benchmarks -- scale [--quick] [--alloc] [--only build,unicast,routed,heartbeat,scenarios,tcp]</c>.
+/// Run: <c>dotnet run -c Release --project bench/SimNet.Benchmarks -- scale [--quick] [--alloc] [--heartbeat-hosts N] [--heartbeat-minutes M] [--only build,unicast,routed,heartbeat,scenarios,tcp]</c>.
 /// Real loopback belongs in a network namespace of its own: wrap the command in
 /// <c>unshare -n sh -c 'ip link set lo up; ...'</c>.
 /// </summary>
@@ -18,11 +18,17 @@ public static class ScalingHarness
 {
     private static bool quick;
     private static AllocationSampler? sampler;
+    private static int[]? heartbeatHosts;
+    private static int heartbeatMinutes;
 
     public static void Run(string[] args)
     {
         quick = Array.IndexOf(args, "--quick") >= 0;
         sampler = Array.IndexOf(args, "--alloc") >= 0 ? new AllocationSampler() : null;
+        int hosts = Array.IndexOf(args, "--heartbeat-hosts");
+        heartbeatHosts = hosts >= 0 ? [int.Parse(args[hosts + 1], System.Globalization.CultureInfo.InvariantCulture)] : null;
+        int minutes = Array.IndexOf(args, "--heartbeat-minutes");
+        heartbeatMinutes = minutes >= 0 ? int.Parse(args[minutes + 1], System.Globalization.CultureInfo.InvariantCulture) : 0;
         int only = Array.IndexOf(args, "--only");
         string[] parts = only >= 0 && only + 1 < args.Length ? args[only + 1].Split(',') : ["build", "unicast", "routed", "heartbeat", "scenarios", "tcp"];
         Console.WriteLine($"# SimNet scaling harness, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, .NET {Environment.Version}, server GC {System.Runtime.GCSettings.IsServerGC}{(quick ? ", quick" : string.Empty)}");
@@ -246,9 +252,9 @@ public static class ScalingHarness
         Console.WriteLine("| hosts | simulated | wall | datagrams delivered | µs per datagram | faster than real time | allocated |");
         Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|");
         HeartbeatBenchmark.Run(TimeSpan.FromMinutes(1), hosts: 100); // warm-up
-        foreach (int n in new[] { 100, 1_000, 10_000 })
+        foreach (int n in heartbeatHosts ?? [100, 1_000, 10_000])
         {
-            TimeSpan simulated = quick && n == 10_000 ? TimeSpan.FromMinutes(6) : TimeSpan.FromHours(1);
+            TimeSpan simulated = heartbeatMinutes > 0 ? TimeSpan.FromMinutes(heartbeatMinutes) : quick && n == 10_000 ? TimeSpan.FromMinutes(6) : TimeSpan.FromHours(1);
             long allocated = GC.GetTotalAllocatedBytes(precise: true);
             var sw = Stopwatch.StartNew();
             long delivered = HeartbeatBenchmark.Run(simulated, hosts: n);
