@@ -87,6 +87,24 @@ public sealed class Segment
     internal NetworkAdapter? FindNextHop(System.Net.IPAddress nextHop, NetworkAdapter from) =>
         !owners.TryGetValue(nextHop, out Owners o) ? null : o.First != from ? o.First : o.Second;
 
+    /// <summary>Up to this many adapters, asking each is cheaper than a hash lookup (the common two-host test); both give the same answer.</summary>
+    private const int ScanLimit = 8;
+
+    /// <summary>The plain rule <see cref="FindNextHop"/> indexes: the first adapter in attach order, other than the sender, that has the address.</summary>
+    internal NetworkAdapter? ScanForNextHop(System.Net.IPAddress nextHop, NetworkAdapter from)
+    {
+        for (int i = 0; i < adapters.Count; i++)
+        {
+            NetworkAdapter candidate = adapters[i];
+            if (candidate != from && candidate.Owns(nextHop))
+            {
+                return candidate;
+            }
+        }
+
+        return null;
+    }
+
     private readonly record struct Owners(NetworkAdapter First, NetworkAdapter? Second);
 
     /// <summary>
@@ -99,7 +117,7 @@ public sealed class Segment
         Simulation sim = Simulation;
         if (nextHop is not null)
         {
-            if (FindNextHop(nextHop, from) is { } candidate)
+            if ((adapters.Count <= ScanLimit ? ScanForNextHop(nextHop, from) : FindNextHop(nextHop, from)) is { } candidate)
             {
                 sim.Tap(from, packet, outbound: true, peer: candidate);
                 Carry(packet, from, candidate);

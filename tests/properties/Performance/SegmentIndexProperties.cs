@@ -93,7 +93,9 @@ public class SegmentIndexProperties
                     IPAddress nextHop = Pooled(i < 7 ? i * 3 : ((i - 7) * 3) + 2);
                     foreach (NetworkAdapter from in lan.Adapters)
                     {
-                        Assert.Same(Reference(lan, nextHop, from), lan.FindNextHop(nextHop, from));
+                        NetworkAdapter? expected = Reference(lan, nextHop, from);
+                        Assert.Same(expected, lan.FindNextHop(nextHop, from));
+                        Assert.Same(expected, lan.ScanForNextHop(nextHop, from));
                     }
                 }
             });
