@@ -92,7 +92,7 @@ public static class TcpTransfer
                 }
             }
 
-            queued = sim.PendingEvents;
+            queued = sim.AgendaCount;
         });
         sim.Run(client, async () =>
         {

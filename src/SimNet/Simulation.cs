@@ -98,9 +98,6 @@ public sealed partial class Simulation
     /// <summary>127.0.0.1/8 and ::1/128, shared by every host's loopback adapter (immutable), so a host costs less memory.</summary>
     internal Topology.AdapterAddress[] LoopbackAddresses { get; } = [new(System.Net.IPAddress.Loopback, 8), new(System.Net.IPAddress.IPv6Loopback, 128)];
 
-    /// <summary>Events on the agenda, stale ones included (the scaling harness reports it).</summary>
-    internal int PendingEvents => events.Count;
-
     /// <summary>
     /// Bumped by every change a route decision depends on (adapters, addresses, routes, adapter up or
     /// down), so sockets can reuse their last decision while it is still true.

@@ -310,13 +310,9 @@ internal sealed partial class TcpEndpoint
 
     private void ArmKeepAlive(TimeSpan after) => Arm(KeepAliveTimer, after.Ticks);
 
-    void Kernel.IEventHandler.OnEvent(object? state, long tag)
+    /// <summary>Timer <paramref name="kind"/> fell due (it is disarmed now; the handlers re-arm what continues).</summary>
+    private void OnTimer(int kind)
     {
-        if (!TimerFires(tag, out int kind))
-        {
-            return; // cancelled, or re-armed to a later time (the carrier has moved on)
-        }
-
         switch (kind)
         {
             case RetransmitTimer:
