@@ -21,6 +21,9 @@ public sealed partial class Simulation
 {
     private readonly EventQueue events = new();
     private readonly List<Host> hosts = new();
+
+    /// <summary>Hosts by name, case-insensitive as host names are; only looked up, never iterated (<see cref="hosts"/> keeps the order).</summary>
+    private readonly Dictionary<string, Host> hostsByName = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<Segment> segments = new();
     private SimulationWait? firstWait;
     private int waitCount;
@@ -92,6 +95,9 @@ public sealed partial class Simulation
 
     internal PacketPool Packets { get; } = new();
 
+    /// <summary>127.0.0.1/8 and ::1/128, shared by every host's loopback adapter (immutable), so a host costs less memory.</summary>
+    internal Topology.AdapterAddress[] LoopbackAddresses { get; } = [new(System.Net.IPAddress.Loopback, 8), new(System.Net.IPAddress.IPv6Loopback, 128)];
+
     /// <summary>
     /// Bumped by every change a route decision depends on (adapters, addresses, routes, adapter up or
     /// down), so sockets can reuse their last decision while it is still true.
@@ -130,19 +136,27 @@ public sealed partial class Simulation
         ArgumentException.ThrowIfNullOrEmpty(name);
         lock (Gate)
         {
-            if (hosts.Exists(h => string.Equals(h.Name, name, StringComparison.OrdinalIgnoreCase)))
+            if (hostsByName.ContainsKey(name))
             {
                 throw new ArgumentException($"A host named '{name}' already exists.", nameof(name));
             }
 
             var host = new Host(this, name, hosts.Count, forwards);
             hosts.Add(host);
+            hostsByName.Add(name, host);
             return host;
         }
     }
 
     /// <summary>Finds a host by name (case-insensitive, as host names are).</summary>
-    public Host? FindHost(string name) => hosts.Find(h => string.Equals(h.Name, name, StringComparison.OrdinalIgnoreCase));
+    public Host? FindHost(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        lock (Gate)
+        {
+            return hostsByName.GetValueOrDefault(name);
+        }
+    }
 
     // ---------------------------------------------------------------- driving
 
