@@ -278,7 +278,7 @@ public sealed partial class Socket
 
     private IPEndPoint ToIPEndPointForAsync(EndPoint remote)
     {
-        var ip = (IPEndPoint)remote;
+        IPEndPoint ip = remote as IPEndPoint ?? FromSerialized(remote);
         return ip.AddressFamily == AddressFamily ? ip : new IPEndPoint(ip.Address.MapToIPv6(), ip.Port);
     }
 

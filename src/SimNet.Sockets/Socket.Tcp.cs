@@ -619,7 +619,7 @@ public sealed partial class Socket
     {
         if (mode is not (SelectMode.SelectRead or SelectMode.SelectWrite or SelectMode.SelectError))
         {
-            throw new ArgumentOutOfRangeException(nameof(mode), mode, "Unknown select mode.");
+            return PollForNothing(deadline);
         }
 
         lock (sim.Gate)
@@ -892,7 +892,7 @@ public sealed partial class Socket
             }
             else
             {
-                completion.TrySetCanceled(cancellationToken);
+                completion.TrySetException(new OperationCanceledException(cancellationToken)); // measured: as UDP, not TaskCanceledException
             }
         }
 
