@@ -121,7 +121,7 @@ public sealed partial class Simulation
         EnterDriver(out bool entered);
         try
         {
-            while (PumpOnce(long.MaxValue))
+            while (PumpOnce(long.MaxValue) && !OnlyHousekeepingLeft)
             {
             }
         }
@@ -212,14 +212,14 @@ public sealed partial class Simulation
             task = entry() ?? throw new InvalidOperationException("The entry function returned a null task.");
             while (!task.IsCompleted)
             {
-                if (!PumpOnce(long.MaxValue))
+                if (!PumpOnce(long.MaxValue) || OnlyHousekeepingLeft)
                 {
                     if (task.IsCompleted)
                     {
                         break;
                     }
 
-                    throw new SimulationDeadlockException(DescribeWaits());
+                    throw new SimulationDeadlockException(DescribeWaits() + HousekeepingNote());
                 }
             }
         }
@@ -343,7 +343,7 @@ public sealed partial class Simulation
                         return true;
                     }
 
-                    if (pumped)
+                    if (pumped && !(deadlineTicks == long.MaxValue && OnlyHousekeepingLeft))
                     {
                         if (Clock.NowTicks >= deadlineTicks)
                         {
@@ -359,7 +359,7 @@ public sealed partial class Simulation
                         return false;
                     }
 
-                    throw new SimulationDeadlockException(describe(state) + (waits.Count > 0 ? "; also " + DescribeWaits() : string.Empty));
+                    throw new SimulationDeadlockException(describe(state) + (waits.Count > 0 ? "; also " + DescribeWaits() : string.Empty) + HousekeepingNote());
                 }
             }
         }
@@ -539,6 +539,17 @@ public sealed partial class Simulation
     internal void Schedule(long delayTicks, IEventHandler handler, object? state, long tag) =>
         events.Schedule(Clock.NowTicks + delayTicks, handler, state, tag);
 
+    /// <summary>
+    /// Schedules an event that cannot by itself end any wait (a zero-window probe the peer keeps
+    /// answering): when only such events are left and no work is posted, waits without a deadline are
+    /// deadlocks and <see cref="RunUntilIdle"/> is done, where Linux would block forever.
+    /// </summary>
+    internal void ScheduleHousekeeping(long delayTicks, IHousekeeper handler, object? state, long tag) =>
+        events.ScheduleHousekeeping(Clock.NowTicks + delayTicks, handler, state, tag);
+
+    /// <summary>Nothing but housekeeping is scheduled and no work is posted: nothing can change any more.</summary>
+    private bool OnlyHousekeepingLeft => events.OnlyHousekeeping && context.ReadyCount == 0 && events.HousekeepingIsFutile();
+
     internal void ScheduleOrdered(long dueTicks, long sequence, IEventHandler handler, object? state, long tag) =>
         events.ScheduleWithSequence(dueTicks, sequence, handler, state, tag);
 
@@ -586,6 +597,10 @@ public sealed partial class Simulation
             }
         }
     }
+
+    private string HousekeepingNote() => events.OnlyHousekeeping
+        ? " (only zero-window probes remain: the peer keeps its window shut and never reads, where Linux would block forever)"
+        : string.Empty;
 
     private string DescribeWaits()
     {

@@ -11,6 +11,13 @@ internal interface IEventHandler
     void OnEvent(object? state, long tag);
 }
 
+/// <summary>The owner of housekeeping events: says whether running them could still change anything.</summary>
+internal interface IHousekeeper : IEventHandler
+{
+    /// <summary>True while this owner's housekeeping can end no wait (the peer still keeps its window shut).</summary>
+    bool IsFutile { get; }
+}
+
 /// <summary>
 /// The simulation's agenda: events ordered by (due time, sequence number). The sequence
 /// number is the order of scheduling, so two events due at the same instant run in the
@@ -32,7 +39,38 @@ internal sealed class EventQueue
 
     internal readonly record struct Key(long Due, long Sequence);
 
-    internal readonly record struct Entry(IEventHandler Handler, object? State, long Tag, long Sequence);
+    internal readonly record struct Entry(IEventHandler Handler, object? State, long Tag, long Sequence, bool Housekeeping = false);
+
+    // Entries that cannot change anything an application waits for (a zero-window probe the peer keeps
+    // answering): when only these are left, the world is as good as idle.
+    private int housekeeping;
+    private readonly List<IHousekeeper> housekeepers = new(); // one per housekeeping entry, in scheduling order
+
+    /// <summary>Whether every housekeeping entry's owner says its housekeeping can change nothing.</summary>
+    public bool HousekeepingIsFutile()
+    {
+        for (int i = 0; i < housekeepers.Count; i++)
+        {
+            if (!housekeepers[i].IsFutile)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private void Dequeued(in Entry entry)
+    {
+        if (entry.Housekeeping)
+        {
+            housekeeping--;
+            housekeepers.Remove((IHousekeeper)entry.Handler);
+        }
+    }
+
+    /// <summary>Whether there are events and every one of them is housekeeping.</summary>
+    public bool OnlyHousekeeping => housekeeping > 0 && housekeeping == Count;
 
     private sealed class KeyComparer : IComparer<Key>
     {
@@ -55,6 +93,15 @@ internal sealed class EventQueue
         long seq = nextSequence++;
         Add(new Key(dueTicks, seq), new Entry(handler, state, tag, seq));
         return seq;
+    }
+
+    /// <summary>Schedules a housekeeping event (see <see cref="OnlyHousekeeping"/>).</summary>
+    public void ScheduleHousekeeping(long dueTicks, IHousekeeper handler, object? state, long tag)
+    {
+        long seq = nextSequence++;
+        housekeeping++;
+        housekeepers.Add(handler);
+        Add(new Key(dueTicks, seq), new Entry(handler, state, tag, seq, Housekeeping: true));
     }
 
     /// <summary>Schedules with a sequence number taken earlier from <see cref="NextSequence"/> (a timer's creation order).</summary>
@@ -114,12 +161,14 @@ internal sealed class EventQueue
         {
             (Key key, entry) = run.Dequeue();
             dueTicks = key.Due;
+            Dequeued(entry);
             return true;
         }
 
         if (heap.TryDequeue(out entry, out Key heapKey))
         {
             dueTicks = heapKey.Due;
+            Dequeued(entry);
             return true;
         }
 

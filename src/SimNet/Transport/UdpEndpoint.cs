@@ -321,7 +321,11 @@ internal sealed class UdpEndpoint
         WakeWaiters();
     }
 
-    /// <summary>Queues a delivered datagram, unless the receive buffer is already over its limit (Linux checks before adding).</summary>
+    /// <summary>
+    /// Queues a delivered datagram, unless the receive buffer is already over its limit (Linux checks
+    /// before adding). Wakes nobody: the caller records the delivery first and then calls
+    /// <see cref="WakeWaiters"/>, because a waiter takes the datagram and recycles its packet.
+    /// </summary>
     public bool TryEnqueue(Packet packet)
     {
         // Not ShutdownReceive: Linux keeps queueing after shutdown(SHUT_RD) on UDP, and a receive still takes what is queued (measured).
@@ -332,7 +336,6 @@ internal sealed class UdpEndpoint
 
         queue.Enqueue(packet);
         queuedBytes += packet.Length + PerDatagramOverhead;
-        WakeWaiters();
         return true;
     }
 
@@ -393,7 +396,8 @@ internal sealed class UdpEndpoint
 
     public int WaiterCount => waiters.Count;
 
-    private void WakeWaiters()
+    /// <summary>Lets waiters take what is queued (or see an error); called after the delivery is in the trace.</summary>
+    public void WakeWaiters()
     {
         while (waiters.Count > 0 && HasDataOrError)
         {

@@ -172,12 +172,13 @@ internal sealed class UdpStack
         }
 
         bool firstTook = matches[0].TryEnqueue(packet);
-        matches.Clear();
         if (firstTook)
         {
             accepted++;
         }
 
+        // The packet's end goes into the trace before any waiter runs: a waiter takes its datagram and
+        // recycles the packet, and the trace must not read a packet after its ownership moved.
         if (accepted > 0)
         {
             sim.Deliver(packet, host, accepted);
@@ -190,6 +191,16 @@ internal sealed class UdpStack
         {
             sim.Drop(packet, host, packet.ArrivedOn, DropReason.ReceiveBufferFull);
         }
+
+        // Then the waiters, in the order the sockets were filled (copies first, then the original).
+        // Waking never delivers synchronously (every hop is an event), so the scratch list stays ours.
+        for (int i = 1; i < matches.Count; i++)
+        {
+            matches[i].WakeWaiters();
+        }
+
+        matches[0].WakeWaiters();
+        matches.Clear();
     }
 
     /// <summary>
@@ -229,7 +240,8 @@ internal sealed class UdpStack
         UdpEndpoint chosen = tied == 1 ? best : NthWithScore(packet, bestScore, (int)(FlowHash(packet) % (uint)tied));
         if (chosen.TryEnqueue(packet))
         {
-            sim.Deliver(packet, host, 1);
+            sim.Deliver(packet, host, 1); // recorded before a waiter takes the datagram and recycles the packet
+            chosen.WakeWaiters();
         }
         else
         {
