@@ -23,7 +23,7 @@ internal readonly record struct ReceivedDatagram(int Length, bool Truncated, IPA
 /// Operations return a <see cref="SocketError"/>; the socket API layer turns those into exceptions.
 /// All members run under the simulation's lock.
 /// </summary>
-internal sealed class UdpEndpoint
+internal sealed class UdpEndpoint : IPortBinding
 {
     /// <summary>Largest UDP payload over IPv4: 65,535 − 20 (IP) − 8 (UDP).</summary>
     public const int MaxIPv4Payload = 65507;
@@ -71,6 +71,9 @@ internal sealed class UdpEndpoint
     private IPAddress? localPlain;
 
     public int LocalPort { get; set; }
+
+    /// <inheritdoc />
+    IPAddress? IPortBinding.BoundAddress => localAddress;
 
     public bool IsBound => LocalAddress is not null;
 
