@@ -284,7 +284,11 @@ public sealed partial class Socket
 
     private void FinishConnectByName(SocketAsyncEventArgs e, Task<IPAddress[]> lookup, int port)
     {
-        if (lookup.IsFaulted)
+        if (disposed || lookup.IsCanceled)
+        {
+            e.SocketError = SocketError.OperationAborted; // closed while the name was looked up
+        }
+        else if (lookup.IsFaulted)
         {
             Exception error = lookup.Exception!.InnerException!;
             e.ConnectByNameError = error;

@@ -232,7 +232,11 @@ public sealed partial class Socket
     private void ConnectByNameThenRaise(SocketAsyncEventArgs e, Task<IPAddress[]> lookup, int port)
     {
         SocketError error = SocketError.HostNotFound;
-        if (lookup.IsFaulted)
+        if (disposed || lookup.IsCanceled)
+        {
+            error = SocketError.OperationAborted; // closed while the name was looked up: no connect, Completed still raised
+        }
+        else if (lookup.IsFaulted)
         {
             Exception failure = lookup.Exception!.InnerException!;
             e.ConnectByNameError = failure;

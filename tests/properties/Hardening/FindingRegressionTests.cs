@@ -206,6 +206,30 @@ public class FindingRegressionTests
         Assert.Throws<NotSupportedException>(() => other.ConnectAsync(new SimNet.Sockets.SocketAsyncEventArgs { RemoteEndPoint = new UnixDomainSocketEndPoint("/x") }));
     }
 
+    [Theory]
+    [InlineData(SocketType.Stream, ProtocolType.Tcp)]
+    [InlineData(SocketType.Dgram, ProtocolType.Udp)]
+    public void ConnectAsync_args_by_name_then_Dispose_before_the_lookup_ends_completes_with_OperationAborted_and_throws_nowhere(SocketType type, ProtocolType protocol)
+    {
+        // Found by the API fuzzer: the lookup's continuation read a disposed socket and threw out of the driver.
+        var sim = new Simulation(20);
+        Segment lan = sim.AddSegment("lan");
+        lan.Conditions = new LinkConditions { Latency = TimeSpan.FromMilliseconds(5) };
+        Host ns = sim.AddHost("ns");
+        ns.AddAdapter("eth0", lan, "10.0.0.53/24");
+        Host a = sim.AddHost("a");
+        a.AddAdapter("eth0", lan, "10.0.0.1/24");
+        DnsServer.Start(ns).UseForAllHosts();
+        var s = new Socket(a, AddressFamily.InterNetwork, type, protocol);
+        SocketError? completed = null;
+        using var e = new SimNet.Sockets.SocketAsyncEventArgs { RemoteEndPoint = new DnsEndPoint("ns", 80) };
+        e.Completed += (_, args) => completed = args.SocketError;
+        Assert.True(s.ConnectAsync(e));
+        s.Dispose();
+        sim.RunUntilIdle();
+        Assert.Equal(SocketError.OperationAborted, completed);
+    }
+
     private sealed class SerializingEndPoint(IPEndPoint inner) : EndPoint
     {
         public override AddressFamily AddressFamily => inner.AddressFamily;
