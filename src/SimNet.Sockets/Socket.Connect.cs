@@ -278,13 +278,17 @@ public sealed partial class Socket
 
     private IPEndPoint ToIPEndPointForAsync(EndPoint remote)
     {
-        var ip = (IPEndPoint)remote;
+        IPEndPoint ip = remote as IPEndPoint ?? FromSerialized(remote);
         return ip.AddressFamily == AddressFamily ? ip : new IPEndPoint(ip.Address.MapToIPv6(), ip.Port);
     }
 
     private void FinishConnectByName(SocketAsyncEventArgs e, Task<IPAddress[]> lookup, int port)
     {
-        if (lookup.IsFaulted)
+        if (disposed || lookup.IsCanceled)
+        {
+            e.SocketError = SocketError.OperationAborted; // closed while the name was looked up
+        }
+        else if (lookup.IsFaulted)
         {
             Exception error = lookup.Exception!.InnerException!;
             e.ConnectByNameError = error;

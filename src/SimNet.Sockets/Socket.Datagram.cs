@@ -118,6 +118,12 @@ public sealed partial class Socket
             throw SocketErrors.Exception(SocketError.AddressFamilyNotSupported, $"The socket address is {socketAddress.Family} but the socket is {AddressFamily}.");
         }
 
+        if (socketAddress.Size < SocketAddressSize)
+        {
+            // Linux sendto with an address length below the family's sockaddr: EINVAL.
+            throw SocketErrors.Exception(SocketError.InvalidArgument, $"The socket address is {socketAddress.Size} bytes; {AddressFamily} needs {SocketAddressSize}.");
+        }
+
         ReadOnlySpan<byte> raw = socketAddress.Buffer.Span[..socketAddress.Size];
         int port = (raw[2] << 8) | raw[3];
         ReadOnlySpan<byte> addressBytes = AddressFamily == AddressFamily.InterNetwork ? raw.Slice(4, 4) : raw.Slice(8, 16);
@@ -315,7 +321,11 @@ public sealed partial class Socket
         ThrowIfDisposed();
         ValidateRemoteEndPoint(remoteEP);
         ReceivedDatagram d = ReceiveCore(buffer, socketFlags, requireBound: true, "ReceiveFrom");
-        remoteEP = RemoteFor(d.Source, d.SourcePort);
+        if (d.Source is not null)
+        {
+            remoteEP = RemoteFor(d.Source, d.SourcePort); // no datagram (receive side shut down): remoteEP stays as given (measured)
+        }
+
         return d.Length;
     }
 
@@ -329,8 +339,22 @@ public sealed partial class Socket
             throw new ArgumentException($"The socket address is {receivedAddress.Family} but the socket is {AddressFamily}.", nameof(receivedAddress));
         }
 
+        if (receivedAddress.Size < SocketAddressSize)
+        {
+            // Checked before anything is taken off the queue, as the runtime does.
+            throw new ArgumentOutOfRangeException(nameof(receivedAddress), receivedAddress.Size, $"{AddressFamily} needs a socket address of {SocketAddressSize} bytes.");
+        }
+
         ReceivedDatagram d = ReceiveCore(buffer, socketFlags, requireBound: true, "ReceiveFrom");
-        WriteSocketAddress(receivedAddress, d.Source, d.SourcePort);
+        if (d.Source is not null)
+        {
+            WriteSocketAddress(receivedAddress, d.Source, d.SourcePort);
+        }
+        else
+        {
+            receivedAddress.Size = 0; // no datagram (receive side shut down): the kernel wrote an empty address (measured)
+        }
+
         return d.Length;
     }
 
@@ -357,6 +381,9 @@ public sealed partial class Socket
         ownFamilyRawKnown = raw.Length >= 2;
         return true;
     }
+
+    /// <summary>The size of this socket's family's sockaddr: 16 (sockaddr_in) or 28 (sockaddr_in6).</summary>
+    private int SocketAddressSize => AddressFamily == AddressFamily.InterNetwork ? 16 : 28;
 
     private void WriteSocketAddress(SocketAddress target, IPAddress source, int port)
     {
@@ -403,7 +430,7 @@ public sealed partial class Socket
         ThrowIfDisposed();
         ValidateRemoteEndPoint(remoteEP);
         ReceivedDatagram d = ReceiveCore(buffer, socketFlags, requireBound: true, "ReceiveMessageFrom");
-        remoteEP = RemoteFor(d.Source, d.SourcePort);
+        remoteEP = RemoteFor(d);
         ipPacketInformation = new IPPacketInformation(d.Destination, d.Adapter);
         socketFlags = d.Truncated ? SocketFlags.Truncated : SocketFlags.None;
         return d.Length;
@@ -566,7 +593,7 @@ public sealed partial class Socket
         ThrowIfDisposed();
         ValidateRemoteEndPoint(remoteEndPoint);
         return StartReceive(buffer, socketFlags, requireBound: true, cancellationToken, static (s, d) =>
-            new SocketReceiveFromResult { ReceivedBytes = d.Length, RemoteEndPoint = s.RemoteFor(d.Source, d.SourcePort) });
+            new SocketReceiveFromResult { ReceivedBytes = d.Length, RemoteEndPoint = s.RemoteFor(d) });
     }
 
     /// <summary>Receives a datagram, who sent it, and where it arrived.</summary>
@@ -578,7 +605,7 @@ public sealed partial class Socket
         {
             ReceivedBytes = d.Length,
             SocketFlags = d.Truncated ? SocketFlags.Truncated : SocketFlags.None,
-            RemoteEndPoint = s.RemoteFor(d.Source, d.SourcePort),
+            RemoteEndPoint = s.RemoteFor(d),
             PacketInformation = new IPPacketInformation(d.Destination, d.Adapter),
         });
     }
@@ -721,22 +748,25 @@ public sealed partial class Socket
 
         public bool TryComplete(UdpEndpoint endpoint)
         {
+            // After Shutdown(Receive) an async receive still waits for the next datagram (measured: the
+            // runtime's async path waits for one, unlike a blocking receive, which returns 0 at once).
             SocketError status = endpoint.TryReceive(buffer.Span, peek, out ReceivedDatagram d);
             if (status == SocketError.WouldBlock)
             {
-                if (!endpoint.ShutdownReceive)
-                {
-                    return false;
-                }
-
-                d = default;
-                status = SocketError.Success;
+                return false;
             }
 
             Finish();
             if (status == SocketError.Success)
             {
-                result = project!(socket, d);
+                try
+                {
+                    result = project!(socket, d);
+                }
+                catch (Exception e)
+                {
+                    error = e; // finished either way: the waiter never stays registered after taking a datagram
+                }
             }
             else
             {
@@ -832,7 +862,7 @@ public sealed partial class Socket
         public bool TryComplete(UdpEndpoint endpoint)
         {
             SocketError error = endpoint.TryReceive(args.Window.Span, (args.SocketFlags & SocketFlags.Peek) != 0, out ReceivedDatagram d);
-            if (error == SocketError.WouldBlock && !endpoint.ShutdownReceive)
+            if (error == SocketError.WouldBlock) // also after Shutdown(Receive), as the Task forms (measured)
             {
                 if (Pending)
                 {
@@ -841,12 +871,6 @@ public sealed partial class Socket
 
                 socket.sim.AddWait(this);
                 return false;
-            }
-
-            if (error == SocketError.WouldBlock)
-            {
-                error = SocketError.Success;
-                d = default;
             }
 
             args.SocketError = error;
@@ -902,13 +926,33 @@ public sealed partial class Socket
             // POLLIN only: a pending ICMP error sets POLLERR, which Poll(SelectRead) does not count (measured).
             SelectMode.SelectRead => PollFor(static s => s.disposed || s.udp!.QueuedCount > 0 || s.udp.ShutdownReceive, deadline),
             SelectMode.SelectError => PollFor(static s => s.udp!.PendingError != SocketError.Success, deadline),
-            _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, "Unknown select mode."),
+            _ => PollForNothing(deadline),
         };
     }
 
     /// <summary>Waits up to <paramref name="timeout"/> of virtual time for the socket to be readable, writable or in error.</summary>
-    public bool Poll(TimeSpan timeout, SelectMode mode) =>
-        Poll(timeout == Timeout.InfiniteTimeSpan ? -1 : checked((int)(timeout.Ticks / (TimeSpan.TicksPerMillisecond / 1000))), mode);
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is negative (other than <see cref="Timeout.InfiniteTimeSpan"/>) or more than <see cref="int.MaxValue"/> microseconds, as the runtime checks.</exception>
+    public bool Poll(TimeSpan timeout, SelectMode mode) => Poll(ToTimeoutMicroseconds(timeout), mode);
+
+    /// <summary>The runtime's conversion: -1 for infinite, else whole microseconds within [0, int.MaxValue].</summary>
+    private static int ToTimeoutMicroseconds(TimeSpan timeout)
+    {
+        if (timeout == Timeout.InfiniteTimeSpan)
+        {
+            return -1;
+        }
+
+        ArgumentOutOfRangeException.ThrowIfLessThan(timeout, TimeSpan.Zero);
+        long microseconds = timeout.Ticks / TimeSpan.TicksPerMicrosecond;
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(microseconds, int.MaxValue, nameof(timeout));
+        return (int)microseconds;
+    }
+
+    /// <summary>
+    /// An unknown <see cref="SelectMode"/>: the runtime asks poll(2) for no event, so the call waits its
+    /// timeout and returns false (measured with a zero timeout; an infinite one is a deadlock report here).
+    /// </summary>
+    private bool PollForNothing(long deadline) => PollFor(static _ => false, deadline);
 
     private bool PollFor(Func<Socket, bool> condition, long deadline)
     {
@@ -920,7 +964,7 @@ public sealed partial class Socket
             }
         }
 
-        return sim.WaitUntil(condition, this, deadline, static s => $"a Poll on {s.udp!.Describe()}");
+        return sim.WaitUntil(condition, this, deadline, static s => $"a Poll on {s}");
     }
 
     // ------------------------------------------------------------------ validation

@@ -233,7 +233,11 @@ public sealed partial class Socket
     private void ConnectByNameThenRaise(SocketAsyncEventArgs e, Task<IPAddress[]> lookup, int port)
     {
         SocketError error = SocketError.HostNotFound;
-        if (lookup.IsFaulted)
+        if (disposed || lookup.IsCanceled)
+        {
+            error = SocketError.OperationAborted; // closed while the name was looked up: no connect, Completed still raised
+        }
+        else if (lookup.IsFaulted)
         {
             Exception failure = lookup.Exception!.InnerException!;
             e.ConnectByNameError = failure;
@@ -599,7 +603,7 @@ public sealed partial class Socket
     {
         if (mode is not (SelectMode.SelectRead or SelectMode.SelectWrite or SelectMode.SelectError))
         {
-            throw new ArgumentOutOfRangeException(nameof(mode), mode, "Unknown select mode.");
+            return PollForNothing(deadline);
         }
 
         lock (sim.Gate)
@@ -876,7 +880,7 @@ public sealed partial class Socket
             }
             else
             {
-                completion.TrySetCanceled(cancellationToken);
+                completion.TrySetException(new OperationCanceledException(cancellationToken)); // measured: as UDP, not TaskCanceledException
             }
         }
 

@@ -336,11 +336,7 @@ public sealed partial class Socket : IDisposable
             throw new ArgumentException($"The parameter {paramName} must not be of type DnsEndPoint.", paramName);
         }
 
-        if (endPoint is not IPEndPoint ip)
-        {
-            throw new ArgumentException($"{endPoint.GetType().Name} is not an IPEndPoint; SimNet sockets take IP endpoints.", paramName);
-        }
-
+        IPEndPoint ip = endPoint as IPEndPoint ?? FromSerialized(endPoint);
         if (ip.AddressFamily == AddressFamily)
         {
             return ip;
@@ -355,8 +351,33 @@ public sealed partial class Socket : IDisposable
         throw SocketErrors.Exception(error, $"{ip} is {ip.AddressFamily} but the socket is {AddressFamily}{(AddressFamily == AddressFamily.InterNetworkV6 ? " without DualMode" : string.Empty)}.");
     }
 
+    /// <summary>
+    /// An endpoint type of the application's own: the runtime sends the kernel what it serializes to,
+    /// so an IP family's bytes are read as the IPEndPoint they encode; another family is
+    /// AddressFamilyNotSupported, as the kernel answers.
+    /// </summary>
+    private static IPEndPoint FromSerialized(EndPoint endPoint)
+    {
+        if (endPoint.AddressFamily is not (AddressFamily.InterNetwork or AddressFamily.InterNetworkV6))
+        {
+            throw SocketErrors.Exception(SocketError.AddressFamilyNotSupported, $"{endPoint.GetType().Name} is of family {endPoint.AddressFamily}; the socket takes IP endpoints.");
+        }
+
+        SocketAddress raw = endPoint.Serialize();
+        var template = new IPEndPoint(endPoint.AddressFamily == AddressFamily.InterNetwork ? IPAddress.Any : IPAddress.IPv6Any, 0);
+        return (IPEndPoint)template.Create(raw);
+    }
+
     private long DeadlineFor(int timeoutMilliseconds) =>
         timeoutMilliseconds > 0 ? sim.Clock.NowTicks + (timeoutMilliseconds * TimeSpan.TicksPerMillisecond) : long.MaxValue;
+
+    /// <summary>
+    /// Who sent <paramref name="d"/>; a receive that ended with no datagram (the receive side shut down)
+    /// reports the family's wildcard, port 0 (measured: the kernel returns an empty address).
+    /// </summary>
+    private IPEndPoint RemoteFor(in ReceivedDatagram d) =>
+        d.Source is not null ? RemoteFor(d.Source, d.SourcePort)
+        : new IPEndPoint(AddressFamily == AddressFamily.InterNetwork ? IPAddress.Any : IPAddress.IPv6Any, 0);
 
     /// <summary>The endpoint a datagram came from, as this socket reports it (IPv4-mapped on a dual-mode socket).</summary>
     private IPEndPoint RemoteFor(IPAddress source, int port) =>

@@ -166,7 +166,7 @@ public sealed partial class Simulation
         EnterDriver(out bool entered);
         try
         {
-            while (PumpOnce(long.MaxValue))
+            while (PumpOnce(long.MaxValue) && !OnlyHousekeepingLeft)
             {
             }
         }
@@ -273,7 +273,7 @@ public sealed partial class Simulation
             userCodeRan = true;
             while (!task.IsCompleted)
             {
-                if (!PumpOnce(long.MaxValue))
+                if (!PumpOnce(long.MaxValue) || OnlyHousekeepingLeft)
                 {
                     if (task.IsCompleted)
                     {
@@ -285,7 +285,7 @@ public sealed partial class Simulation
                         continue; // a pool thread was late to start (or ran meanwhile): not a deadlock
                     }
 
-                    throw new SimulationDeadlockException(DescribeDeadlock(null), Clock.Elapsed);
+                    throw new SimulationDeadlockException(DescribeDeadlock(null) + HousekeepingNote(), Clock.Elapsed);
                 }
             }
         }
@@ -412,7 +412,7 @@ public sealed partial class Simulation
                         return true;
                     }
 
-                    if (pumped)
+                    if (pumped && !(deadlineTicks == long.MaxValue && OnlyHousekeepingLeft))
                     {
                         if (Clock.NowTicks >= deadlineTicks)
                         {
@@ -434,7 +434,7 @@ public sealed partial class Simulation
                     continue;
                 }
 
-                throw new SimulationDeadlockException(DescribeDeadlock(describe(state)), Clock.Elapsed);
+                throw new SimulationDeadlockException(DescribeDeadlock(describe(state)) + HousekeepingNote(), Clock.Elapsed);
             }
         }
         finally
@@ -590,7 +590,7 @@ public sealed partial class Simulation
 
         lock (Gate)
         {
-            return events.Count > 0;
+            return events.Count > 0 && !OnlyHousekeepingLeft;
         }
     }
 
@@ -727,6 +727,13 @@ public sealed partial class Simulation
     internal void Schedule(long delayTicks, IEventHandler handler, object? state, long tag) =>
         events.Schedule(Clock.NowTicks + delayTicks, handler, state, tag);
 
+    /// <summary>
+    /// Nothing but housekeeping timers (<see cref="TimerEntry.Housekeeper"/>: a zero-window probe the
+    /// peer keeps answering) are scheduled and no work is posted: nothing can change any more, so waits
+    /// without a deadline are deadlocks and <see cref="RunUntilIdle"/> is done, where Linux would block forever.
+    /// </summary>
+    private bool OnlyHousekeepingLeft => events.OnlyHousekeeping && context.ReadyCount == 0 && events.HousekeepingIsFutile();
+
     internal void ScheduleOrdered(long dueTicks, long sequence, IEventHandler handler, object? state, long tag) =>
         events.ScheduleWithSequence(dueTicks, sequence, handler, state, tag);
 
@@ -822,6 +829,10 @@ public sealed partial class Simulation
             }
         }
     }
+
+    private string HousekeepingNote() => events.OnlyHousekeeping
+        ? " (only zero-window probes remain: the peer keeps its window shut and never reads, where Linux would block forever)"
+        : string.Empty;
 
     /// <summary>
     /// The report for a deadlock: the wait that found it (a blocking call), the entry task of the

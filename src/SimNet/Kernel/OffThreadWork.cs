@@ -257,13 +257,16 @@ internal sealed class OffThreadWork
     }
 
     /// <summary>
-    /// Watches for 20 ms (in 1 ms sleeps) whether code of the simulation starts on another thread or
-    /// posts work; true when something did, so the driver pumps again instead of going idle.
+    /// Watches (in 1 ms sleeps) whether code of the simulation starts on another thread or posts work;
+    /// true when something did, so the driver pumps again instead of going idle. 20 ms for a simulation
+    /// that never used the pool; 2 s for one that did, since a loaded machine can keep a pool thread
+    /// that took our item off the queue descheduled for longer than that.
     /// </summary>
     public bool ConfirmQuiet(SimulationSynchronizationContext ready)
     {
         long arrived = Departures;
-        for (int i = 0; i < 20; i++)
+        int rounds = arrived > 0 ? 2000 : 20;
+        for (int i = 0; i < rounds; i++)
         {
             Thread.Sleep(1);
             if (ready.ReadyCount > 0 || Departures != arrived || RunningCount > 0)

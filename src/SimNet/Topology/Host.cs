@@ -474,6 +474,14 @@ public sealed partial class Host
             return;
         }
 
+        if (adapter.Segment is null)
+        {
+            // Out by loopback though not addressed to this host (multicast with IP_MULTICAST_IF 1): the
+            // loopback's wire is the host itself, so the packet comes back in and is accepted or dropped there.
+            sim.ScheduleDelivery(0, adapter, packet);
+            return;
+        }
+
         // Linux loops a copy of every broadcast back to the sending host, and a copy of multicast
         // when IP_MULTICAST_LOOP is on and the host has joined the group on the outgoing adapter.
         if (route.IsBroadcast || (route.IsMulticast && packet.LoopMulticast && adapter.IsMember(packet.Destination)))

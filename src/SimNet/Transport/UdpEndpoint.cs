@@ -23,7 +23,7 @@ internal readonly record struct ReceivedDatagram(int Length, bool Truncated, IPA
 /// Operations return a <see cref="SocketError"/>; the socket API layer turns those into exceptions.
 /// All members run under the simulation's lock.
 /// </summary>
-internal sealed class UdpEndpoint
+internal sealed class UdpEndpoint : IPortBinding
 {
     /// <summary>Largest UDP payload over IPv4: 65,535 − 20 (IP) − 8 (UDP).</summary>
     public const int MaxIPv4Payload = 65507;
@@ -71,6 +71,9 @@ internal sealed class UdpEndpoint
     private IPAddress? localPlain;
 
     public int LocalPort { get; set; }
+
+    /// <inheritdoc />
+    IPAddress? IPortBinding.BoundAddress => localAddress;
 
     public bool IsBound => LocalAddress is not null;
 
@@ -321,7 +324,11 @@ internal sealed class UdpEndpoint
         WakeWaiters();
     }
 
-    /// <summary>Queues a delivered datagram, unless the receive buffer is already over its limit (Linux checks before adding).</summary>
+    /// <summary>
+    /// Queues a delivered datagram, unless the receive buffer is already over its limit (Linux checks
+    /// before adding). Wakes nobody: the caller records the delivery first and then calls
+    /// <see cref="WakeWaiters"/>, because a waiter takes the datagram and recycles its packet.
+    /// </summary>
     public bool TryEnqueue(Packet packet)
     {
         // Not ShutdownReceive: Linux keeps queueing after shutdown(SHUT_RD) on UDP, and a receive still takes what is queued (measured).
@@ -332,7 +339,6 @@ internal sealed class UdpEndpoint
 
         queue.Enqueue(packet);
         queuedBytes += packet.Length + PerDatagramOverhead;
-        WakeWaiters();
         return true;
     }
 
@@ -393,7 +399,8 @@ internal sealed class UdpEndpoint
 
     public int WaiterCount => waiters.Count;
 
-    private void WakeWaiters()
+    /// <summary>Lets waiters take what is queued (or see an error); called after the delivery is in the trace.</summary>
+    public void WakeWaiters()
     {
         while (waiters.Count > 0 && HasDataOrError)
         {

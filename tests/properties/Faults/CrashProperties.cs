@@ -99,7 +99,7 @@ public class CrashProperties
             Assert.NotSame(boots[0].Ephemeral, boots[1].Ephemeral);
             Assert.False(boots[1].Echo.Closed);
             Assert.Equal(new[] { boots[1].Echo, boots[1].Ephemeral }, server.Udp.Bound);
-            Assert.InRange(boots[1].Ephemeral.LocalPort, UdpStack.EphemeralLow, UdpStack.EphemeralHigh);
+            Assert.InRange(boots[1].Ephemeral.LocalPort, PortTable<UdpEndpoint>.EphemeralLow, PortTable<UdpEndpoint>.EphemeralHigh);
             Assert.Null(server.SoftwareFault);
         });
 

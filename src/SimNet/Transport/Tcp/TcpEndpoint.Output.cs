@@ -1,4 +1,5 @@
 using System.Net;
+using SimNet.Kernel;
 using System.Net.Sockets;
 using SimNet.Ip;
 using SimNet.Topology;
@@ -304,7 +305,51 @@ internal sealed partial class TcpEndpoint
         }
     }
 
-    private void ArmPersist() => Arm(PersistTimer, Math.Min(BaseRto << Math.Min(persistBackoff, 30), Stack.MaxRto.Ticks));
+    private long PersistInterval => Math.Min(BaseRto << Math.Min(persistBackoff, 30), Stack.MaxRto.Ticks);
+
+    /// <summary>
+    /// Whether the zero-window probes can end no wait: the peer's connection is there, up, and its
+    /// receive window is still shut. A peer that read since its last answer (and whose window update was
+    /// lost or held back) will open the window on the next probe, so the probe is real work then.
+    /// </summary>
+    bool IHousekeeper.IsFutile
+    {
+        get
+        {
+            if (sndWnd > 0 || sendBuffer.Count == 0 || RemoteAddress is null || LocalAddress is null)
+            {
+                return true; // the timer will find nothing to do when it fires
+            }
+
+            IReadOnlyList<Host> hosts = Host.Simulation.Hosts;
+            for (int i = 0; i < hosts.Count; i++)
+            {
+                Host h = hosts[i];
+                if (h.IsUp && h.FindAdapterOwning(AddressRules.Unmap(RemoteAddress)) is not null && h.Tcp is TcpStack stack)
+                {
+                    TcpEndpoint? peer = stack.Find(RemoteAddress, RemotePort, LocalAddress, LocalPort)
+                        ?? stack.Find(AddressRules.Unmap(RemoteAddress), RemotePort, AddressRules.Unmap(LocalAddress), LocalPort);
+                    return peer is not null && peer.ReceiveWindow == 0;
+                }
+            }
+
+            return false; // no peer: unanswered probes will end the connection
+        }
+    }
+
+    /// <summary>
+    /// Arms the zero-window probe. Once a probe was sent (backoff above 0) and the peer answered every
+    /// one since (no unanswered probe), the probes alone can go on forever, as on Linux: the timer is then
+    /// housekeeping (<see cref="SimNet.Kernel.TimerEntry.Housekeeper"/>), so a wait that only it could end is
+    /// reported as a deadlock instead of spinning.
+    /// </summary>
+    private void ArmPersist()
+    {
+        timers ??= NewTimers();
+        CancelTimer(PersistTimer); // the housekeeping mark changes only while disarmed
+        timers[PersistTimer].Housekeeper = persistBackoff > 0 && persistProbes == 0 ? this : null;
+        Arm(PersistTimer, PersistInterval);
+    }
 
     private void ArmLinger(TimeSpan after) => Arm(LingerTimer, after.Ticks);
 
