@@ -210,7 +210,7 @@ public sealed partial class Socket
             }
             else
             {
-                RouteDecision route = Host.Route(group, null, 0);
+                SimNet.Ip.RouteDecision route = Host.Route(group, null, 0);
                 adapter = route.Error == SocketError.Success ? route.Adapter : null;
             }
 
