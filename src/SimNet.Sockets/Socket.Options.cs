@@ -211,7 +211,13 @@ public sealed partial class Socket
             else
             {
                 SimNet.Ip.RouteDecision route = Host.Route(group, null, 0);
-                adapter = route.Error == SocketError.Success ? route.Adapter : null;
+                if (route.Error != SocketError.Success)
+                {
+                    // Linux: no route to the group is ENODEV, which .NET has no name for (measured: SocketError.SocketError).
+                    return (group, null, SocketError.SocketError);
+                }
+
+                adapter = route.Adapter;
             }
 
             return adapter is null ? (group, null, SocketError.AddressNotAvailable) : (group, adapter, SocketError.Success);

@@ -124,7 +124,7 @@ public sealed partial class Socket : IDisposable
 
             lock (sim.Gate)
             {
-                return udp!.IsBound ? new IPEndPoint(udp.LocalAddress!, udp.LocalPort) : null;
+                return NetLocalEndPoint();
             }
         }
     }
@@ -142,7 +142,7 @@ public sealed partial class Socket : IDisposable
 
             lock (sim.Gate)
             {
-                return udp!.IsConnected ? new IPEndPoint(udp.RemoteAddress!, udp.RemotePort) : null;
+                return NetRemoteEndPoint();
             }
         }
     }
@@ -237,20 +237,7 @@ public sealed partial class Socket : IDisposable
 
         lock (sim.Gate)
         {
-            if (!udp!.IsConnected)
-            {
-                throw SocketErrors.Exception(SocketError.NotConnected, "Shutdown needs a connected socket.");
-            }
-
-            if (how is SocketShutdown.Send or SocketShutdown.Both)
-            {
-                udp.ShutdownSend = true;
-            }
-
-            if (how is SocketShutdown.Receive or SocketShutdown.Both)
-            {
-                udp.ShutdownReceive = true;
-            }
+            NetShutdown(how);
         }
 
         sim.WakeDriver();

@@ -97,10 +97,20 @@ internal sealed partial class IpLayer
             {
                 via = found;
             }
+            else if (family == AddressFamily.InterNetworkV6)
+            {
+                // Linux gives every IPv6 adapter a ff00::/8 route: the first adapter up takes IPv6 multicast.
+                via = FirstUpAdapter();
+            }
 
             if (via is null || !via.IsUp)
             {
                 return RouteDecision.Fail(SocketError.NetworkUnreachable);
+            }
+
+            if (LoopbackSourceOffLoopback(boundSource, via))
+            {
+                return RouteDecision.Fail(SocketError.InvalidArgument);
             }
 
             IPAddress? source = boundSource ?? via.PrimaryAddress(family);
@@ -109,7 +119,8 @@ internal sealed partial class IpLayer
                 return RouteDecision.Fail(SocketError.AddressNotAvailable);
             }
 
-            return new RouteDecision(SocketError.Success, via, null, source, false, true, false);
+            // From a 127.x source the group is sent on lo (Linux picks the source's device): it stays on this host.
+            return new RouteDecision(SocketError.Success, via, null, source, false, true, via.IsLoopback);
         }
 
         if (host.FindAdapterOwning(destination) is not null)
@@ -129,20 +140,27 @@ internal sealed partial class IpLayer
                 via = found;
             }
 
-            if (via is null || !via.IsUp || via.IsLoopback)
+            if (via is null || !via.IsUp)
             {
                 return RouteDecision.Fail(SocketError.NetworkUnreachable);
             }
 
+            // From a 127.x source Linux sends the limited broadcast on lo (the source's device), a
+            // broadcast route like any other (SO_BROADCAST applies): it stays on this host.
             IPAddress? source = boundSource ?? via.PrimaryAddress(AddressFamily.InterNetwork);
             return source is null
                 ? RouteDecision.Fail(SocketError.AddressNotAvailable)
-                : new RouteDecision(SocketError.Success, via, null, source, true, false, false);
+                : new RouteDecision(SocketError.Success, via, null, source, true, false, via.IsLoopback);
         }
 
         if (!TryLookup(destination, out NetworkAdapter adapter, out IPAddress? gateway, out AdapterAddress? subnet))
         {
             return RouteDecision.Fail(SocketError.NetworkUnreachable);
+        }
+
+        if (LoopbackSourceOffLoopback(boundSource, adapter))
+        {
+            return RouteDecision.Fail(SocketError.InvalidArgument);
         }
 
         IPAddress? from = boundSource ?? subnet?.Address ?? PreferredSource(adapter, family);
@@ -172,5 +190,73 @@ internal sealed partial class IpLayer
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// Whether a socket may bind to <paramref name="plain"/> (unmapped), as Linux's inet_bind and
+    /// inet6_bind decide: the wildcard, an address of the host, and for IPv4 also a multicast group,
+    /// 255.255.255.255 or an adapter's broadcast address (the socket then receives only datagrams sent
+    /// to it); an IPv6 multicast group, except one of link or interface scope without a scope id
+    /// (InvalidArgument). Anything else is AddressNotAvailable.
+    /// </summary>
+    internal SocketError CheckBindAddress(IPAddress plain)
+    {
+        if (AddressRules.IsAny(plain) || host.FindAdapterOwning(plain) is not null)
+        {
+            return SocketError.Success;
+        }
+
+        if (plain.AddressFamily == AddressFamily.InterNetwork)
+        {
+            return AddressRules.IsMulticast(plain) || AddressRules.IsLimitedBroadcast(plain) || IsAdapterBroadcast(plain)
+                ? SocketError.Success
+                : SocketError.AddressNotAvailable;
+        }
+
+        if (plain.IsIPv6Multicast)
+        {
+            int scope = plain.GetAddressBytes()[1] & 0x0f;
+            return scope <= 2 && plain.ScopeId == 0 ? SocketError.InvalidArgument : SocketError.Success;
+        }
+
+        return SocketError.AddressNotAvailable;
+    }
+
+    /// <summary>
+    /// Linux's __mkroute_output: an IPv4 packet from a 127.x source may leave only by lo; routed out of
+    /// any other adapter (a neighbour, a subnet broadcast, a gateway) the send fails with InvalidArgument.
+    /// </summary>
+    private static bool LoopbackSourceOffLoopback(IPAddress? boundSource, NetworkAdapter via) =>
+        boundSource is not null && !via.IsLoopback && boundSource.AddressFamily == AddressFamily.InterNetwork && IPAddress.IsLoopback(boundSource);
+
+    private NetworkAdapter? FirstUpAdapter()
+    {
+        for (int i = 0; i < adapters.Count; i++)
+        {
+            if (adapters[i].IsUp)
+            {
+                return adapters[i];
+            }
+        }
+
+        return null;
+    }
+
+    private bool IsAdapterBroadcast(IPAddress address)
+    {
+        if (host.Loopback.IsDirectedBroadcast(address))
+        {
+            return true;
+        }
+
+        for (int i = 0; i < adapters.Count; i++)
+        {
+            if (adapters[i].IsDirectedBroadcast(address))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }

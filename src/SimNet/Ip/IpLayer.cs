@@ -84,6 +84,13 @@ internal sealed partial class IpLayer
         IPAddress destination = packet.Destination;
         if (adapter.IsLoopback)
         {
+            // A group sent on lo reaches this host's sockets only if the host joined it on lo.
+            if (AddressRules.IsMulticast(destination) && !adapter.IsMember(destination))
+            {
+                sim.Drop(packet, host, adapter, DropReason.NotAMember);
+                return;
+            }
+
             DeliverLocally(packet);
             return;
         }

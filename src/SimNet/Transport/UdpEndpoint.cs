@@ -176,6 +176,15 @@ internal sealed class UdpEndpoint
         }
 
         address = ThisHostIfUnspecified(address);
+
+        // Linux (inet_dgram_connect) binds an unbound socket to the wildcard and a port first, so a
+        // connect that then fails leaves the socket bound (measured: LocalEndPoint 0.0.0.0:port).
+        SocketError bindError = AutoBind(null);
+        if (bindError != SocketError.Success)
+        {
+            return bindError;
+        }
+
         RouteDecision route = RouteTo(address, via ?? LocalAddress);
         if (route.Error != SocketError.Success)
         {
@@ -187,10 +196,11 @@ internal sealed class UdpEndpoint
             return SocketError.AccessDenied;
         }
 
-        SocketError bindError = AutoBind(route.Source);
-        if (bindError != SocketError.Success)
+        // A socket bound to the wildcard takes the route's source address at connect (Linux's
+        // __ip4_datagram_connect / ip6_datagram_connect): LocalEndPoint goes from 0.0.0.0:p to 192.0.2.1:p.
+        if (AddressRules.IsAny(localPlain!) && route.Source is { } source)
         {
-            return bindError;
+            LocalAddress = Family == AddressFamily.InterNetworkV6 && source.AddressFamily == AddressFamily.InterNetwork ? source.MapToIPv6() : source;
         }
 
         RemoteAddress = address;

@@ -32,10 +32,10 @@ internal sealed class UdpStack
             return SocketError.NetworkDown; // a crashed host's leftover code cannot open ports
         }
 
-        IPAddress plain = AddressRules.Unmap(address);
-        if (!AddressRules.IsAny(plain) && host.FindAdapterOwning(plain) is null)
+        SocketError allowed = host.Ip.CheckBindAddress(AddressRules.Unmap(address));
+        if (allowed != SocketError.Success)
         {
-            return SocketError.AddressNotAvailable;
+            return allowed;
         }
 
         if (port == 0)
