@@ -17,6 +17,9 @@ public partial class Socket
     private bool netHidesBinding;
     private IPEndPoint? netRemote;
 
+    /// <summary>Whether .NET knows the socket is bound (its _rightEndPoint): ReceiveFrom needs it, else InvalidOperationException.</summary>
+    private bool NetKnowsBinding => udp!.IsBound && !netHidesBinding;
+
     /// <summary>Before a UDP Connect: .NET refuses to reconnect an object it marked disconnected, and remembers a non-blocking attempt.</summary>
     private void NetBeforeConnect()
     {
@@ -51,6 +54,20 @@ public partial class Socket
         {
             netConnected = false;
             netDisconnected = true;
+        }
+    }
+
+    /// <summary>After a SendTo: Linux bound the socket even if the send then failed, but .NET learns of the binding only from a send that worked.</summary>
+    private void NetAfterSend(SocketError error, bool wasBound)
+    {
+        NetAfterError(error);
+        if (error == SocketError.Success)
+        {
+            netHidesBinding = false;
+        }
+        else if (!wasBound)
+        {
+            netHidesBinding = true;
         }
     }
 

@@ -220,6 +220,14 @@ internal sealed class UdpEndpoint
             return ClosedError;
         }
 
+        // Linux (inet_send_prepare) binds an unbound socket before anything else is checked, so a send
+        // that then fails leaves it bound to the wildcard and a port (measured: a later Bind is InvalidArgument).
+        SocketError bindError = AutoBind(null);
+        if (bindError != SocketError.Success)
+        {
+            return bindError;
+        }
+
         if (ShutdownSend)
         {
             return SocketError.Shutdown;
@@ -251,12 +259,6 @@ internal sealed class UdpEndpoint
         if (DontFragment && payload.Length + (v4 ? 28 : 48) > route.Adapter!.Mtu)
         {
             return SocketError.MessageSize;
-        }
-
-        SocketError bindError = AutoBind(null);
-        if (bindError != SocketError.Success)
-        {
-            return bindError;
         }
 
         Packet packet = Host.Simulation.Packets.Rent(payload.Length);
