@@ -50,7 +50,7 @@ public partial class Socket
     /// <summary>.NET's UpdateStatusAfterSocketError: an error other than WouldBlock, IOPending, NoBufferSpaceAvailable or TimedOut disconnects a connected object.</summary>
     private void NetAfterError(SocketError error)
     {
-        if (netConnected && error is not (SocketError.WouldBlock or SocketError.IOPending or SocketError.NoBufferSpaceAvailable or SocketError.TimedOut))
+        if (netConnected && error is not (SocketError.Success or SocketError.WouldBlock or SocketError.IOPending or SocketError.NoBufferSpaceAvailable or SocketError.TimedOut))
         {
             netConnected = false;
             netDisconnected = true;
