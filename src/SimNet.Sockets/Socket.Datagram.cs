@@ -58,6 +58,9 @@ public sealed partial class Socket
         {
             if (!udp!.IsConnected)
             {
+                // Linux binds the socket before it finds there is no peer; .NET does not learn of it.
+                NetAfterSend(SocketError.DestinationAddressRequired, udp.IsBound);
+                udp.AutoBindWildcard();
                 throw SocketErrors.Exception(SocketError.DestinationAddressRequired, "Send needs a connected socket; use SendTo or Connect first.");
             }
 

@@ -106,7 +106,7 @@ public sealed partial class Socket : IDisposable
     public ProtocolType ProtocolType { get; }
 
     /// <summary>Whether the socket is bound to a local endpoint; for UDP, like the real socket (measured), it stays true after Dispose.</summary>
-    public bool IsBound => tcp is not null ? !disposed && explicitlyBound : udp!.IsBound;
+    public bool IsBound => tcp is not null ? !disposed && explicitlyBound : NetKnowsBinding;
 
     /// <summary>For UDP, whether a default remote endpoint is set. False after dispose.</summary>
     public bool Connected => !disposed && (tcp is not null ? StreamConnected : udp!.IsConnected);

@@ -215,8 +215,7 @@ internal sealed partial class IpLayer
 
         if (plain.IsIPv6Multicast)
         {
-            int scope = plain.GetAddressBytes()[1] & 0x0f;
-            return scope <= 2 && plain.ScopeId == 0 ? SocketError.InvalidArgument : SocketError.Success;
+            return AddressRules.NeedsScopeId(plain) ? SocketError.InvalidArgument : SocketError.Success;
         }
 
         return SocketError.AddressNotAvailable;
@@ -242,7 +241,8 @@ internal sealed partial class IpLayer
         return null;
     }
 
-    private bool IsAdapterBroadcast(IPAddress address)
+    /// <summary>Whether <paramref name="address"/> is the broadcast address of one of the host's adapters (lo's 127.255.255.255 included).</summary>
+    internal bool IsAdapterBroadcast(IPAddress address)
     {
         if (host.Loopback.IsDirectedBroadcast(address))
         {

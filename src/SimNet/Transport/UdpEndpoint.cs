@@ -62,8 +62,19 @@ internal sealed class UdpEndpoint
         {
             localAddress = value;
             localPlain = value is null ? null : AddressRules.Unmap(value);
+            sendSource = localPlain is null || AddressRules.IsMulticast(localPlain) || AddressRules.IsLimitedBroadcast(localPlain) || Host.Ip.IsAdapterBroadcast(localPlain)
+                ? null
+                : value;
         }
     }
+
+    /// <summary>
+    /// The source the bound address gives outgoing datagrams: the bound address, except a group or a
+    /// broadcast address, which leave the source to the route (Linux's inet_bind sets inet_saddr to 0 for them).
+    /// </summary>
+    private IPAddress? SendSource => sendSource;
+
+    private IPAddress? sendSource;
 
     private IPAddress? localAddress;
 
@@ -142,11 +153,16 @@ internal sealed class UdpEndpoint
 
         if (IsBound)
         {
-            return SocketError.InvalidArgument;
+            // Linux checks the address before noticing the socket is bound (measured: AddressNotAvailable first).
+            SocketError allowed = Host.Ip.CheckBindAddress(AddressRules.Unmap(address));
+            return allowed != SocketError.Success ? allowed : SocketError.InvalidArgument;
         }
 
         return Host.Udp.Bind(this, address, port);
     }
+
+    /// <summary>Binds an unbound socket to the wildcard and an ephemeral port, as Linux does before any send (inet_send_prepare).</summary>
+    public SocketError AutoBindWildcard() => AutoBind(null);
 
     private SocketError AutoBind(IPAddress? address)
     {
@@ -185,7 +201,13 @@ internal sealed class UdpEndpoint
             return bindError;
         }
 
-        RouteDecision route = RouteTo(address, via ?? LocalAddress);
+        // Linux (ip6_datagram_connect): a link-scope peer needs a scope id, or for a group IPV6_MULTICAST_IF.
+        if (AddressRules.NeedsScopeId(address) && !(address.IsIPv6Multicast && MulticastInterface != 0))
+        {
+            return SocketError.InvalidArgument;
+        }
+
+        RouteDecision route = RouteTo(address, via ?? SendSource);
         if (route.Error != SocketError.Success)
         {
             return route.Error;
@@ -245,7 +267,7 @@ internal sealed class UdpEndpoint
             return SocketError.MessageSize;
         }
 
-        RouteDecision route = RouteTo(plain, via ?? LocalAddress);
+        RouteDecision route = RouteTo(plain, via ?? SendSource);
         if (route.Error != SocketError.Success)
         {
             return route.Error;

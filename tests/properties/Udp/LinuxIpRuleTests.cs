@@ -186,4 +186,59 @@ public class LinuxIpRuleTests
         var e = Assert.Throws<SocketException>(() => s.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.AddMembership, new MulticastOption(IPAddress.Parse("239.1.2.3"), IPAddress.Any)));
         Assert.Equal(SocketError.SocketError, e.SocketErrorCode);
     }
+
+    [Fact]
+    public void A_socket_bound_to_a_group_or_broadcast_address_sends_from_the_routes_source()
+    {
+        (Simulation sim, Host a, Host b) = OneSegment();
+        using Socket rx = Udp(b);
+        rx.Bind(new IPEndPoint(IPAddress.Any, 7000));
+        using Socket tx = Udp(a);
+        tx.Bind(new IPEndPoint(IPAddress.Parse("192.0.2.255"), 0));
+        var denied = Assert.Throws<SocketException>(() => tx.SendTo("x"u8, new IPEndPoint(IPAddress.Broadcast, 7000)));
+        Assert.Equal(SocketError.AccessDenied, denied.SocketErrorCode); // routed like an unbound-address socket, so SO_BROADCAST applies
+        tx.SendTo("x"u8, new IPEndPoint(IPAddress.Parse("192.0.2.254"), 7000));
+        sim.RunUntilIdle();
+        EndPoint from = new IPEndPoint(IPAddress.Any, 0);
+        rx.ReceiveFrom(new byte[8], ref from);
+        Assert.Equal(IPAddress.Parse("192.0.2.1"), ((IPEndPoint)from).Address);
+    }
+
+    [Fact]
+    public void Bind_on_a_bound_socket_checks_the_address_first()
+    {
+        (_, Host a, _) = OneSegment();
+        using Socket s = Udp(a);
+        s.Bind(new IPEndPoint(IPAddress.Any, 0));
+        var e = Assert.Throws<SocketException>(() => s.Bind(new IPEndPoint(IPAddress.Parse("192.0.2.77"), 0)));
+        Assert.Equal(SocketError.AddressNotAvailable, e.SocketErrorCode);
+        var again = Assert.Throws<SocketException>(() => s.Bind(new IPEndPoint(IPAddress.Parse("192.0.2.1"), 0)));
+        Assert.Equal(SocketError.InvalidArgument, again.SocketErrorCode);
+    }
+
+    [Fact]
+    public void Send_on_an_unconnected_socket_binds_it_in_the_kernel_but_not_for_dotnet()
+    {
+        (_, Host a, _) = OneSegment();
+        using Socket s = Udp(a);
+        var e = Assert.Throws<SocketException>(() => s.Send("x"u8));
+        Assert.Equal(SocketError.DestinationAddressRequired, e.SocketErrorCode);
+        Assert.False(s.IsBound);
+        Assert.Null(s.LocalEndPoint);
+        var bind = Assert.Throws<SocketException>(() => s.Bind(new IPEndPoint(IPAddress.Any, 0)));
+        Assert.Equal(SocketError.InvalidArgument, bind.SocketErrorCode);
+    }
+
+    [Fact]
+    public void IPv6_connect_to_a_link_scope_group_without_a_scope_id_is_InvalidArgument()
+    {
+        var sim = new Simulation(seed: 11);
+        Host a = sim.AddHost("a");
+        a.AddAdapter("eth0", sim.AddSegment("lan"), "2001:db8:1::1/64");
+        using Socket s = new(a, AddressFamily.InterNetworkV6, SocketType.Dgram, ProtocolType.Udp);
+        var e = Assert.Throws<SocketException>(() => s.Connect(new IPEndPoint(IPAddress.Parse("ff02::1"), 7000)));
+        Assert.Equal(SocketError.InvalidArgument, e.SocketErrorCode);
+        Assert.Equal(1, s.SendTo("x"u8, new IPEndPoint(IPAddress.Parse("ff02::1"), 7000))); // sending needs no scope id
+        Conserved(sim);
+    }
 }
