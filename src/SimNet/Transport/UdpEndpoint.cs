@@ -250,16 +250,6 @@ internal sealed class UdpEndpoint
             return bindError;
         }
 
-        if (ShutdownSend)
-        {
-            return SocketError.Shutdown;
-        }
-
-        if (TakePendingError() is var pending && pending != SocketError.Success)
-        {
-            return pending;
-        }
-
         IPAddress plain = AddressRules.Unmap(ThisHostIfUnspecified(destination));
         bool v4 = plain.AddressFamily == AddressFamily.InterNetwork;
         if (payload.Length > (v4 ? MaxIPv4Payload : MaxIPv6Payload))
@@ -281,6 +271,18 @@ internal sealed class UdpEndpoint
         if (DontFragment && payload.Length + (v4 ? 28 : 48) > route.Adapter!.Mtu)
         {
             return SocketError.MessageSize;
+        }
+
+        // Linux finds a pending ICMP error, then SEND_SHUTDOWN (EPIPE), only when it allocates the
+        // datagram (sock_alloc_send_pskb): after the size, route and SO_BROADCAST checks (measured).
+        if (TakePendingError() is var pending && pending != SocketError.Success)
+        {
+            return pending;
+        }
+
+        if (ShutdownSend)
+        {
+            return SocketError.Shutdown;
         }
 
         Packet packet = Host.Simulation.Packets.Rent(payload.Length);

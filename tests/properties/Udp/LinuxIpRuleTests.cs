@@ -241,4 +241,18 @@ public class LinuxIpRuleTests
         Assert.Equal(1, s.SendTo("x"u8, new IPEndPoint(IPAddress.Parse("ff02::1"), 7000))); // sending needs no scope id
         Conserved(sim);
     }
+
+    [Fact]
+    public void After_Shutdown_Send_a_route_or_broadcast_error_still_comes_before_Shutdown()
+    {
+        (_, Host a, _) = OneSegment();
+        using Socket s = Udp(a);
+        s.Bind(new IPEndPoint(IPAddress.Any, 0));
+        s.Connect(new IPEndPoint(IPAddress.Loopback, 7000));
+        s.Shutdown(SocketShutdown.Send);
+        var denied = Assert.Throws<SocketException>(() => s.SendTo("x"u8, new IPEndPoint(IPAddress.Parse("192.0.2.255"), 7000)));
+        Assert.Equal(SocketError.AccessDenied, denied.SocketErrorCode);
+        var shut = Assert.Throws<SocketException>(() => s.SendTo("x"u8, new IPEndPoint(IPAddress.Parse("192.0.2.254"), 7000)));
+        Assert.Equal(SocketError.Shutdown, shut.SocketErrorCode);
+    }
 }
