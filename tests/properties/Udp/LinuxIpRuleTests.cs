@@ -248,7 +248,7 @@ public class LinuxIpRuleTests
         (_, Host a, _) = OneSegment();
         using Socket s = Udp(a);
         s.Bind(new IPEndPoint(IPAddress.Any, 0));
-        s.Connect(new IPEndPoint(IPAddress.Loopback, 7000));
+        s.Connect(new IPEndPoint(IPAddress.Parse("192.0.2.254"), 7000));
         s.Shutdown(SocketShutdown.Send);
         var denied = Assert.Throws<SocketException>(() => s.SendTo("x"u8, new IPEndPoint(IPAddress.Parse("192.0.2.255"), 7000)));
         Assert.Equal(SocketError.AccessDenied, denied.SocketErrorCode);
