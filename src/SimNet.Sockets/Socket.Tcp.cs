@@ -447,7 +447,7 @@ public sealed partial class Socket
 
     /// <summary>Sends every byte of <paramref name="buffer"/>, completing when the last is in the send buffer.</summary>
     private ValueTask<int> StreamSendAllAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken) =>
-        RunAsync("an async send", cancellationToken, SendAllStep(buffer));
+        StreamIoAsync(send: true, default, buffer, peek: false, cancellationToken);
 
     private bool StreamSendAsync(SocketAsyncEventArgs e)
     {
@@ -586,7 +586,7 @@ public sealed partial class Socket
     }
 
     private ValueTask<int> StreamReceiveAsync(Memory<byte> buffer, SocketFlags flags, CancellationToken cancellationToken) =>
-        RunAsync("an async receive", cancellationToken, ReceiveStep(buffer, flags));
+        StreamIoAsync(send: false, buffer, default, peek: (flags & SocketFlags.Peek) != 0, cancellationToken);
 
     private bool StreamReceiveAsync(SocketAsyncEventArgs e)
     {
