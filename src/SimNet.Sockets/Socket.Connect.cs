@@ -91,7 +91,11 @@ public sealed partial class Socket
         lock (sim.Gate)
         {
             ThrowIfDisposed();
-            SocketErrors.ThrowIfFailed(udp!.Connect(remote.Address, remote.Port), $"connecting to {remote} from {Host.Name}");
+            NetBeforeConnect();
+            bool wasBound = udp!.IsBound;
+            SocketError error = udp.Connect(remote.Address, remote.Port);
+            NetAfterConnect(error, wasBound);
+            SocketErrors.ThrowIfFailed(error, $"connecting to {remote} from {Host.Name}");
         }
     }
 

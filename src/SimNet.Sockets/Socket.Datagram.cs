@@ -60,10 +60,14 @@ public sealed partial class Socket
         {
             if (!udp!.IsConnected)
             {
+                // Linux binds the socket before it finds there is no peer; .NET does not learn of it.
+                NetAfterSend(SocketError.DestinationAddressRequired, udp.IsBound);
+                udp.AutoBindWildcard();
                 throw SocketErrors.Exception(SocketError.DestinationAddressRequired, "Send needs a connected socket; use SendTo or Connect first.");
             }
 
             SocketError error = udp.SendTo(buffer, udp.RemoteAddress!, udp.RemotePort);
+            NetAfterError(error);
             SocketErrors.ThrowIfFailed(error, $"sending {buffer.Length} bytes to {udp.RemoteAddress}:{udp.RemotePort}");
             return buffer.Length;
         }
@@ -142,7 +146,9 @@ public sealed partial class Socket
         lock (sim.Gate)
         {
             ThrowIfDisposed();
-            SocketError error = udp!.SendTo(buffer, address, port);
+            bool wasBound = udp!.IsBound;
+            SocketError error = udp.SendTo(buffer, address, port);
+            NetAfterSend(error, wasBound);
             if (error != SocketError.Success)
             {
                 throw SocketErrors.Exception(error, $"sending {buffer.Length} bytes to {SocketErrors.Format(address, port)} from {Host.Name}");
@@ -441,7 +447,7 @@ public sealed partial class Socket
         RequireDatagram(operation);
         ValidateFlags(flags, SupportedReceiveFlags);
         bool peek = (flags & SocketFlags.Peek) != 0;
-        if (requireBound && !udp!.IsBound)
+        if (requireBound && !NetKnowsBinding)
         {
             throw new InvalidOperationException($"You must call the Bind method before performing this operation ({operation} on an unbound socket).");
         }
@@ -461,17 +467,19 @@ public sealed partial class Socket
 
                 if (error != SocketError.WouldBlock)
                 {
+                    NetAfterError(error);
                     throw SocketErrors.Exception(error, $"{operation} on {udp.Describe()}");
+                }
+
+                if (!blocking)
+                {
+                    // Also after SHUT_RD: a non-blocking receive with nothing queued is EAGAIN (measured in a namespace).
+                    throw SocketErrors.Exception(SocketError.WouldBlock, $"{operation} on a non-blocking socket with nothing queued");
                 }
 
                 if (udp.ShutdownReceive)
                 {
                     return default; // Linux: a blocking receive after SHUT_RD returns 0
-                }
-
-                if (!blocking)
-                {
-                    throw SocketErrors.Exception(SocketError.WouldBlock, $"{operation} on a non-blocking socket with nothing queued");
                 }
 
                 // Nothing queued: take the driver's seat in this lock rather than in WaitUntil's next one.
@@ -642,7 +650,7 @@ public sealed partial class Socket
         ThrowIfDisposed();
         RequireDatagram("ReceiveFromAsync");
         ValidateFlags(flags, SupportedReceiveFlags);
-        if (requireBound && !udp!.IsBound)
+        if (requireBound && !NetKnowsBinding)
         {
             throw new InvalidOperationException("You must call the Bind method before performing this operation.");
         }
@@ -680,7 +688,7 @@ public sealed partial class Socket
         RequireDatagram(operation.ToString());
         ArgumentNullException.ThrowIfNull(e);
         ValidateFlags(e.SocketFlags, SupportedReceiveFlags);
-        if (requireBound && !udp!.IsBound)
+        if (requireBound && !NetKnowsBinding)
         {
             throw new InvalidOperationException("You must call the Bind method before performing this operation.");
         }

@@ -109,7 +109,7 @@ public sealed partial class Socket : IDisposable
     public ProtocolType ProtocolType { get; }
 
     /// <summary>Whether the socket is bound to a local endpoint; for UDP, like the real socket (measured), it stays true after Dispose.</summary>
-    public bool IsBound => tcp is not null ? !disposed && explicitlyBound : udp!.IsBound;
+    public bool IsBound => tcp is not null ? !disposed && explicitlyBound : NetKnowsBinding;
 
     /// <summary>For UDP, whether a default remote endpoint is set. False after dispose.</summary>
     public bool Connected => !disposed && (tcp is not null ? StreamConnected : udp!.IsConnected);
@@ -127,7 +127,7 @@ public sealed partial class Socket : IDisposable
 
             lock (sim.Gate)
             {
-                return udp!.IsBound ? new IPEndPoint(udp.LocalAddress!, udp.LocalPort) : null;
+                return NetLocalEndPoint();
             }
         }
     }
@@ -145,7 +145,7 @@ public sealed partial class Socket : IDisposable
 
             lock (sim.Gate)
             {
-                return udp!.IsConnected ? new IPEndPoint(udp.RemoteAddress!, udp.RemotePort) : null;
+                return NetRemoteEndPoint();
             }
         }
     }
@@ -240,20 +240,7 @@ public sealed partial class Socket : IDisposable
 
         lock (sim.Gate)
         {
-            if (!udp!.IsConnected)
-            {
-                throw SocketErrors.Exception(SocketError.NotConnected, "Shutdown needs a connected socket.");
-            }
-
-            if (how is SocketShutdown.Send or SocketShutdown.Both)
-            {
-                udp.ShutdownSend = true;
-            }
-
-            if (how is SocketShutdown.Receive or SocketShutdown.Both)
-            {
-                udp.ShutdownReceive = true;
-            }
+            NetShutdown(how);
         }
 
         sim.WakeDriver();

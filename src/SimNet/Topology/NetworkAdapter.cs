@@ -219,7 +219,7 @@ public sealed class NetworkAdapter : IEventHandler
         var packet = (Packet)state!;
         packet.ArrivedOn = this;
         Host.Simulation.Tap(this, packet, outbound: false, peer: packet.LinkSender);
-        Host.Receive(packet, this);
+        Host.Ip.Receive(packet, this);
     }
 
     /// <inheritdoc />

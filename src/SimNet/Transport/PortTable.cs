@@ -25,7 +25,7 @@ internal interface IPortBinding
 /// <summary>
 /// One host's table of bound ports for one protocol, with the one set of Linux bind rules both UDP
 /// and TCP follow: a crashed host binds nothing (NetworkDown); the address must be the host's own or
-/// a wildcard (AddressNotAvailable); 0.0.0.0, also written ::ffff:0.0.0.0, is the IPv4 wildcard and
+/// a wildcard, a group or a broadcast address (AddressNotAvailable, by IpLayer.CheckBindAddress); 0.0.0.0, also written ::ffff:0.0.0.0, is the IPv4 wildcard and
 /// :: covers what its socket covers; two bindings that could take the same packet conflict
 /// (AddressAlreadyInUse) unless both set ReuseAddress; port 0 draws an ephemeral port from the seed.
 /// UDP and TCP each keep their own table, so both may use one port number.
@@ -57,10 +57,11 @@ internal sealed class PortTable<T>
             return SocketError.NetworkDown; // a crashed host's leftover code cannot open ports
         }
 
-        IPAddress plain = AddressRules.Unmap(address);
-        if (!AddressRules.IsAny(plain) && host.FindAdapterOwning(plain) is null)
+        // Which addresses a host can bind at all (its own, wildcards, groups, broadcast) is an IP rule: one place, IpLayer.
+        SocketError allowed = host.Ip.CheckBindAddress(AddressRules.Unmap(address));
+        if (allowed != SocketError.Success)
         {
-            return SocketError.AddressNotAvailable;
+            return allowed;
         }
 
         if (port == 0)

@@ -62,8 +62,19 @@ internal sealed class UdpEndpoint : IPortBinding
         {
             localAddress = value;
             localPlain = value is null ? null : AddressRules.Unmap(value);
+            sendSource = localPlain is null || AddressRules.IsMulticast(localPlain) || AddressRules.IsLimitedBroadcast(localPlain) || Host.Ip.IsAdapterBroadcast(localPlain)
+                ? null
+                : value;
         }
     }
+
+    /// <summary>
+    /// The source the bound address gives outgoing datagrams: the bound address, except a group or a
+    /// broadcast address, which leave the source to the route (Linux's inet_bind sets inet_saddr to 0 for them).
+    /// </summary>
+    private IPAddress? SendSource => sendSource;
+
+    private IPAddress? sendSource;
 
     private IPAddress? localAddress;
 
@@ -145,11 +156,16 @@ internal sealed class UdpEndpoint : IPortBinding
 
         if (IsBound)
         {
-            return SocketError.InvalidArgument;
+            // Linux checks the address before noticing the socket is bound (measured: AddressNotAvailable first).
+            SocketError allowed = Host.Ip.CheckBindAddress(AddressRules.Unmap(address));
+            return allowed != SocketError.Success ? allowed : SocketError.InvalidArgument;
         }
 
         return Host.Udp.Bind(this, address, port);
     }
+
+    /// <summary>Binds an unbound socket to the wildcard and an ephemeral port, as Linux does before any send (inet_send_prepare).</summary>
+    public SocketError AutoBindWildcard() => AutoBind(null);
 
     private SocketError AutoBind(IPAddress? address)
     {
@@ -179,7 +195,22 @@ internal sealed class UdpEndpoint : IPortBinding
         }
 
         address = ThisHostIfUnspecified(address);
-        RouteDecision route = RouteTo(address, via ?? LocalAddress);
+
+        // Linux (inet_dgram_connect) binds an unbound socket to the wildcard and a port first, so a
+        // connect that then fails leaves the socket bound (measured: LocalEndPoint 0.0.0.0:port).
+        SocketError bindError = AutoBind(null);
+        if (bindError != SocketError.Success)
+        {
+            return bindError;
+        }
+
+        // Linux (ip6_datagram_connect): a link-scope peer needs a scope id, or for a group IPV6_MULTICAST_IF.
+        if (AddressRules.NeedsScopeId(address) && !(address.IsIPv6Multicast && MulticastInterface != 0))
+        {
+            return SocketError.InvalidArgument;
+        }
+
+        RouteDecision route = RouteTo(address, via ?? SendSource);
         if (route.Error != SocketError.Success)
         {
             return route.Error;
@@ -190,10 +221,11 @@ internal sealed class UdpEndpoint : IPortBinding
             return SocketError.AccessDenied;
         }
 
-        SocketError bindError = AutoBind(route.Source);
-        if (bindError != SocketError.Success)
+        // A socket bound to the wildcard takes the route's source address at connect (Linux's
+        // __ip4_datagram_connect / ip6_datagram_connect): LocalEndPoint goes from 0.0.0.0:p to 192.0.2.1:p.
+        if (AddressRules.IsAny(localPlain!) && route.Source is { } source)
         {
-            return bindError;
+            LocalAddress = Family == AddressFamily.InterNetworkV6 && source.AddressFamily == AddressFamily.InterNetwork ? source.MapToIPv6() : source;
         }
 
         RemoteAddress = address;
@@ -213,14 +245,12 @@ internal sealed class UdpEndpoint : IPortBinding
             return ClosedError;
         }
 
-        if (ShutdownSend)
+        // Linux (inet_send_prepare) binds an unbound socket before anything else is checked, so a send
+        // that then fails leaves it bound to the wildcard and a port (measured: a later Bind is InvalidArgument).
+        SocketError bindError = AutoBind(null);
+        if (bindError != SocketError.Success)
         {
-            return SocketError.Shutdown;
-        }
-
-        if (TakePendingError() is var pending && pending != SocketError.Success)
-        {
-            return pending;
+            return bindError;
         }
 
         IPAddress plain = AddressRules.Unmap(ThisHostIfUnspecified(destination));
@@ -230,7 +260,7 @@ internal sealed class UdpEndpoint : IPortBinding
             return SocketError.MessageSize;
         }
 
-        RouteDecision route = RouteTo(plain, via ?? LocalAddress);
+        RouteDecision route = RouteTo(plain, via ?? SendSource);
         if (route.Error != SocketError.Success)
         {
             return route.Error;
@@ -246,10 +276,16 @@ internal sealed class UdpEndpoint : IPortBinding
             return SocketError.MessageSize;
         }
 
-        SocketError bindError = AutoBind(null);
-        if (bindError != SocketError.Success)
+        // Linux finds a pending ICMP error, then SEND_SHUTDOWN (EPIPE), only when it allocates the
+        // datagram (sock_alloc_send_pskb): after the size, route and SO_BROADCAST checks (measured).
+        if (TakePendingError() is var pending && pending != SocketError.Success)
         {
-            return bindError;
+            return pending;
+        }
+
+        if (ShutdownSend)
+        {
+            return SocketError.Shutdown;
         }
 
         Packet packet = Host.Simulation.Packets.Rent(payload.Length);

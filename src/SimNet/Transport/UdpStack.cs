@@ -235,7 +235,7 @@ internal sealed class UdpStack
         for (int i = 0; i < bound.Count; i++)
         {
             UdpEndpoint s = bound[i];
-            if (s.LocalPort == icmp.QuotedSourcePort && s.IsConnected && s.IsPeer(icmp.QuotedDestination, icmp.QuotedDestinationPort))
+            if (s.LocalPort == icmp.QuotedSourcePort && s.IsConnected && s.IsPeer(icmp.QuotedDestination, icmp.QuotedDestinationPort) && s.Accepts(icmp.QuotedSource))
             {
                 s.SetPendingError(SocketError.ConnectionRefused);
                 return 1;

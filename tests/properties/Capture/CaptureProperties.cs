@@ -228,7 +228,7 @@ public class CaptureProperties
                         for (int i = 0; i < 20; i++)
                         {
                             IPAddress to = IPAddress.Parse(i % 2 == 0 ? "10.0.0.2" : "fd00::2");
-                            RouteDecision route = a.Route(to, null, 0);
+                            Ip.RouteDecision route = a.Route(to, null, 0);
                             Ip.Packet p = sim.Packets.Rent(draw.Next(0, 500));
                             p.Protocol = 6;
                             p.Source = route.Source!;
