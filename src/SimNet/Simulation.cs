@@ -272,6 +272,11 @@ public sealed partial class Simulation
                         break;
                     }
 
+                    if (OffThread.ConfirmQuiet(context) || task.IsCompleted)
+                    {
+                        continue; // a pool thread was late to start: not a deadlock
+                    }
+
                     throw new SimulationDeadlockException(DescribeDeadlock(null), Clock.Elapsed);
                 }
             }
@@ -416,7 +421,7 @@ public sealed partial class Simulation
                     }
                 }
 
-                if (SettleBeforeIdle())
+                if (SettleBeforeIdle() || OffThread.ConfirmQuiet(context))
                 {
                     continue;
                 }
@@ -559,7 +564,8 @@ public sealed partial class Simulation
 
         // A pool thread that took our item off the queue but was descheduled before it started shows
         // neither as queued nor as running. Where this simulation has used the pool, give such a
-        // thread a moment (wall time, only on the way to idle or a deadlock report) to show up.
+        // thread a moment (wall time, only on the way to idle) to show up; a deadlock report always
+        // waits that moment first (Run, DriveUntil).
         return OffThread.Departures > 0 && OffThread.ConfirmQuiet(context);
     }
 
