@@ -1,3 +1,4 @@
+using System.Threading.Tasks.Sources;
 using SimNet.Kernel;
 using System.Net;
 using System.Net.Sockets;
@@ -637,9 +638,12 @@ public sealed partial class Socket
                 return ValueTask.FromException<T>(SocketErrors.Exception(error, $"receive on {udp.Describe()}"));
             }
 
-            var op = new PendingReceive<T>(this, buffer, flags, project, cancellationToken);
+            // One reusable receive per socket (per result type), as the runtime keeps one awaitable per direction.
+            PendingReceive<T> op = udpReceive is PendingReceive<T> { IsIdle: true } idle ? idle : new PendingReceive<T>(this);
+            udpReceive = op;
+            ValueTask<T> pending = op.Start(buffer, flags, project, cancellationToken);
             udp.AddWaiter(op);
-            return new ValueTask<T>(op.Task);
+            return pending;
         }
     }
 
@@ -671,41 +675,49 @@ public sealed partial class Socket
     }
 
     /// <summary>
-    /// An async receive waiting on the endpoint. The datagram is taken when it arrives, inside the
-    /// delivery event; the task completes in a work item posted to the simulation's context, so user
-    /// continuations never run inside the kernel's delivery loop, and never on the thread pool.
+    /// An async receive waiting on the endpoint, reused by its socket (a <see cref="ManualResetValueTaskSourceCore{TResult}"/>
+    /// behind the <see cref="ValueTask{TResult}"/>). The datagram is taken when it arrives, inside the delivery
+    /// event; the value task completes in a completion (driving thread, no context), so user continuations
+    /// never run inside the kernel's delivery loop, and never on the thread pool.
     /// </summary>
-    private sealed class PendingReceive<T> : SimulationWait, IUdpWaiter
+    private sealed class PendingReceive<T> : SimulationWait, IUdpWaiter, IValueTaskSource<T>
     {
         private readonly Socket socket;
-        private readonly Memory<byte> buffer;
-        private readonly bool peek;
-        private readonly Func<Socket, ReceivedDatagram, T> project;
-        private readonly TaskCompletionSource<T> completion = new();
-        private readonly CancellationToken cancellationToken;
+        private ManualResetValueTaskSourceCore<T> core;
+        private Memory<byte> buffer;
+        private bool peek;
+        private Func<Socket, ReceivedDatagram, T>? project;
+        private CancellationToken cancellationToken;
         private CancellationTokenRegistration registration;
         private T? result;
         private Exception? error;
+        private int idle = 1;
 
-        public PendingReceive(Socket socket, Memory<byte> buffer, SocketFlags flags, Func<Socket, ReceivedDatagram, T> project, CancellationToken cancellationToken)
+        public PendingReceive(Socket socket) => this.socket = socket;
+
+        public bool IsIdle => Volatile.Read(ref idle) == 1;
+
+        public override string DescribeWait() => $"an async receive on {socket.udp!.Describe()}";
+
+        /// <summary>Under the world's lock: arms the operation and returns its pending value task.</summary>
+        public ValueTask<T> Start(Memory<byte> buffer, SocketFlags flags, Func<Socket, ReceivedDatagram, T> project, CancellationToken cancellationToken)
         {
-            this.socket = socket;
+            idle = 0;
+            core.Reset();
             this.buffer = buffer;
             peek = (flags & SocketFlags.Peek) != 0;
             this.project = project;
-            socket.sim.AddWait(this);
             this.cancellationToken = cancellationToken;
+            result = default;
+            error = null;
+            socket.sim.AddWait(this);
             if (cancellationToken.CanBeCanceled)
             {
-                registration = cancellationToken.Register(static state => ((PendingReceive<T>)state!).Cancel(), this);
+                registration = cancellationToken.UnsafeRegister(static state => ((PendingReceive<T>)state!).Cancel(), this);
             }
+
+            return new ValueTask<T>(this, core.Version);
         }
-
-        public Task<T> Task => completion.Task;
-
-        public override Task? WaitTask => completion.Task;
-
-        public override string DescribeWait() => $"an async receive on {socket.udp!.Describe()}";
 
         public bool TryComplete(UdpEndpoint endpoint)
         {
@@ -724,7 +736,7 @@ public sealed partial class Socket
             Finish();
             if (status == SocketError.Success)
             {
-                result = project(socket, d);
+                result = project!(socket, d);
             }
             else
             {
@@ -739,11 +751,11 @@ public sealed partial class Socket
         {
             if (error is not null)
             {
-                completion.TrySetException(error);
+                core.SetException(error);
             }
             else
             {
-                completion.TrySetResult(result!);
+                core.SetResult(result!);
             }
         }
 
@@ -751,7 +763,7 @@ public sealed partial class Socket
         public void Abort(SocketError status)
         {
             Finish();
-            completion.TrySetException(SocketErrors.Exception(status, "the socket was closed while a receive was pending"));
+            core.SetException(SocketErrors.Exception(status, "the socket was closed while a receive was pending"));
         }
 
         private void Cancel()
@@ -767,15 +779,38 @@ public sealed partial class Socket
             }
 
             // Measured: awaiting a cancelled real receive throws OperationCanceledException itself,
-            // not the TaskCanceledException that TrySetCanceled would give.
-            completion.TrySetException(new OperationCanceledException(cancellationToken));
+            // not the TaskCanceledException that a cancelled task would give.
+            core.SetException(new OperationCanceledException(cancellationToken));
         }
 
         private void Finish()
         {
             registration.Unregister();
+            registration = default;
             socket.sim.RemoveWait(this);
         }
+
+        public T GetResult(short token)
+        {
+            try
+            {
+                return core.GetResult(token);
+            }
+            finally
+            {
+                buffer = default;
+                project = null;
+                result = default;
+                error = null;
+                cancellationToken = default;
+                Volatile.Write(ref idle, 1);
+            }
+        }
+
+        public ValueTaskSourceStatus GetStatus(short token) => core.GetStatus(token);
+
+        public void OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+            core.OnCompleted(continuation, state, token, flags);
     }
 
     /// <summary>A SocketAsyncEventArgs receive; its Completed event is posted to the simulation's context.</summary>

@@ -447,7 +447,7 @@ public sealed partial class Socket
 
     /// <summary>Sends every byte of <paramref name="buffer"/>, completing when the last is in the send buffer.</summary>
     private ValueTask<int> StreamSendAllAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken) =>
-        RunAsync("an async send", cancellationToken, SendAllStep(buffer));
+        StreamIoAsync(send: true, default, buffer, peek: false, cancellationToken);
 
     private bool StreamSendAsync(SocketAsyncEventArgs e)
     {
@@ -485,29 +485,8 @@ public sealed partial class Socket
         };
     }
 
-    /// <summary>Runs <paramref name="step"/> now; if it cannot finish, waits on the endpoint and completes the task later, on the simulation's thread.</summary>
-    private ValueTask<int> RunAsync(string what, CancellationToken cancellationToken, Func<Socket, (bool Done, int Result, SocketError Error)> step)
-    {
-        ThrowIfDisposed();
-        if (cancellationToken.IsCancellationRequested)
-        {
-            return ValueTask.FromCanceled<int>(cancellationToken);
-        }
-
-        lock (sim.Gate)
-        {
-            (bool done, int result, SocketError error) = step(this);
-            if (done)
-            {
-                return error == SocketError.Success ? new ValueTask<int>(result) : ValueTask.FromException<int>(StreamFailure(error, what));
-            }
-        }
-
-        return new ValueTask<int>(new StreamWait<int>(this, what, cancellationToken, step).Start());
-    }
-
     /// <summary>
-    /// The SocketAsyncEventArgs form of <see cref="RunAsync"/>: false when <paramref name="step"/> finished at
+    /// A SocketAsyncEventArgs operation on a stream socket: false when <paramref name="step"/> finished at
     /// once (Completed not raised), true when pending (Completed raised later on the simulation's thread).
     /// </summary>
     private bool RunArgs(SocketAsyncEventArgs e, string what, Func<Socket, (bool Done, int Result, SocketError Error)> step)
@@ -586,7 +565,7 @@ public sealed partial class Socket
     }
 
     private ValueTask<int> StreamReceiveAsync(Memory<byte> buffer, SocketFlags flags, CancellationToken cancellationToken) =>
-        RunAsync("an async receive", cancellationToken, ReceiveStep(buffer, flags));
+        StreamIoAsync(send: false, buffer, default, peek: (flags & SocketFlags.Peek) != 0, cancellationToken);
 
     private bool StreamReceiveAsync(SocketAsyncEventArgs e)
     {

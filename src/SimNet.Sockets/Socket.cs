@@ -21,6 +21,9 @@ public sealed partial class Socket : IDisposable
 {
     private readonly Simulation sim;
     private readonly UdpEndpoint? udp;
+
+    // The socket's reusable async receive (a PendingReceive<T> of the last result type asked for).
+    private object? udpReceive;
     private bool disposed;
     private bool blocking = true;
     private int receiveTimeout;

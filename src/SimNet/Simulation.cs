@@ -21,6 +21,9 @@ public sealed partial class Simulation
 {
     private readonly EventQueue events = new();
     private readonly List<Host> hosts = new();
+
+    /// <summary>Hosts by name, case-insensitive as host names are; only looked up, never iterated (<see cref="hosts"/> keeps the order).</summary>
+    private readonly Dictionary<string, Host> hostsByName = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<Segment> segments = new();
     private SimulationWait? firstWait;
     private int waitCount;
@@ -98,6 +101,9 @@ public sealed partial class Simulation
 
     internal PacketPool Packets { get; } = new();
 
+    /// <summary>127.0.0.1/8 and ::1/128, shared by every host's loopback adapter (immutable), so a host costs less memory.</summary>
+    internal Topology.AdapterAddress[] LoopbackAddresses { get; } = [new(System.Net.IPAddress.Loopback, 8), new(System.Net.IPAddress.IPv6Loopback, 128)];
+
     /// <summary>
     /// Bumped by every change a route decision depends on (adapters, addresses, routes, adapter up or
     /// down), so sockets can reuse their last decision while it is still true.
@@ -136,19 +142,27 @@ public sealed partial class Simulation
         ArgumentException.ThrowIfNullOrEmpty(name);
         lock (Gate)
         {
-            if (hosts.Exists(h => string.Equals(h.Name, name, StringComparison.OrdinalIgnoreCase)))
+            if (hostsByName.ContainsKey(name))
             {
                 throw new ArgumentException($"A host named '{name}' already exists.", nameof(name));
             }
 
             var host = new Host(this, name, hosts.Count, forwards);
             hosts.Add(host);
+            hostsByName.Add(name, host);
             return host;
         }
     }
 
     /// <summary>Finds a host by name (case-insensitive, as host names are).</summary>
-    public Host? FindHost(string name) => hosts.Find(h => string.Equals(h.Name, name, StringComparison.OrdinalIgnoreCase));
+    public Host? FindHost(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        lock (Gate)
+        {
+            return hostsByName.GetValueOrDefault(name);
+        }
+    }
 
     // ---------------------------------------------------------------- driving
 
@@ -272,9 +286,9 @@ public sealed partial class Simulation
                         break;
                     }
 
-                    if (OffThread.ConfirmQuiet(context) || task.IsCompleted)
+                    if (OffThread.ConfirmQuiet(context) || task.IsCompleted || HasWork())
                     {
-                        continue; // a pool thread was late to start: not a deadlock
+                        continue; // a pool thread was late to start (or ran meanwhile): not a deadlock
                     }
 
                     throw new SimulationDeadlockException(DescribeDeadlock(null), Clock.Elapsed);
@@ -421,7 +435,7 @@ public sealed partial class Simulation
                     }
                 }
 
-                if (SettleBeforeIdle() || OffThread.ConfirmQuiet(context))
+                if (SettleBeforeIdle() || OffThread.ConfirmQuiet(context) || HasWork())
                 {
                     continue;
                 }
@@ -536,13 +550,7 @@ public sealed partial class Simulation
         if (userCodeRan || OffThread.RunningCount > 0)
         {
             userCodeRan = false;
-            bool advancing;
-            lock (Gate)
-            {
-                advancing = !events.TryPeekDue(out long due) || due > Clock.NowTicks;
-            }
-
-            OffThread.Settle(context, threadPoolGuard, advancing ? OffThreadWork.AdvancePatience : OffThreadWork.SameInstantPatience);
+            OffThread.Settle(context, threadPoolGuard, static sim => sim.PatienceForNextStep());
             if (context.TryRunOne())
             {
                 userCodeRan = true;
@@ -553,10 +561,19 @@ public sealed partial class Simulation
         return false;
     }
 
+    /// <summary>How long to wait for queued pool work: longer when the next step moves the clock.</summary>
+    private TimeSpan PatienceForNextStep()
+    {
+        lock (Gate)
+        {
+            return !events.TryPeekDue(out long due) || due > Clock.NowTicks ? OffThreadWork.AdvancePatience : OffThreadWork.SameInstantPatience;
+        }
+    }
+
     /// <summary>Nothing ready and no event: one last settle, in case thread-pool work is about to post. True when something became ready.</summary>
     private bool SettleBeforeIdle()
     {
-        OffThread.Settle(context, threadPoolGuard, OffThreadWork.AdvancePatience);
+        OffThread.Settle(context, threadPoolGuard, static _ => OffThreadWork.AdvancePatience);
         if (context.ReadyCount > 0)
         {
             return true;
@@ -566,7 +583,21 @@ public sealed partial class Simulation
         // neither as queued nor as running. Where this simulation has used the pool, give such a
         // thread a moment (wall time, only on the way to idle) to show up; a deadlock report always
         // waits that moment first (Run, DriveUntil).
-        return OffThread.Departures > 0 && OffThread.ConfirmQuiet(context);
+        return OffThread.Departures > 0 && (OffThread.ConfirmQuiet(context) || HasWork());
+    }
+
+    /// <summary>Whether anything is ready, on the agenda, or running elsewhere: work another thread may have added since the last look.</summary>
+    private bool HasWork()
+    {
+        if (context.ReadyCount > 0 || OffThread.RunningCount > 0)
+        {
+            return true;
+        }
+
+        lock (Gate)
+        {
+            return events.Count > 0;
+        }
     }
 
     /// <summary>Runs the next event due at or before <paramref name="limitTicks"/>, holding <see cref="Gate"/>. False when there is none.</summary>

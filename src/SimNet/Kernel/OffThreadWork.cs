@@ -180,7 +180,18 @@ internal sealed class OffThreadWork
     /// are taken for someone else's. Throws <see cref="SimulationDeadlockException"/> when a thread has
     /// run the simulation's code for longer than <paramref name="guard"/> of wall time without returning.
     /// </summary>
-    public void Settle(SimulationSynchronizationContext ready, TimeSpan guard, TimeSpan patience)
+    public void Settle(SimulationSynchronizationContext ready, TimeSpan guard, Func<Simulation, TimeSpan> patience)
+    {
+        // The common case, once per piece of user code: nothing of ours elsewhere and nothing queued.
+        if (RunningCount == 0 && ThreadPool.PendingWorkItemCount == 0)
+        {
+            return;
+        }
+
+        SettleSlowly(ready, guard, patience(simulation));
+    }
+
+    private void SettleSlowly(SimulationSynchronizationContext ready, TimeSpan guard, TimeSpan patience)
     {
         long arrivedBefore = Departures;
         long completedAtStart = ThreadPool.CompletedWorkItemCount;

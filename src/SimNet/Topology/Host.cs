@@ -30,8 +30,7 @@ public sealed partial class Host
         Index = index;
         Forwards = forwards;
         Loopback = new NetworkAdapter(this, "lo", 1, null, isLoopback: true, mtu: 65536);
-        Loopback.AddAddress(IPAddress.Loopback, 8);
-        Loopback.AddAddress(IPAddress.IPv6Loopback, 128);
+        Loopback.AssignLoopback(simulation.LoopbackAddresses);
         Udp = new UdpStack(this);
         Tcp = new Transport.Tcp.TcpStack(this);
         Resolver = new Names.HostResolver(this);
@@ -104,7 +103,7 @@ public sealed partial class Host
 
         lock (Simulation.Gate)
         {
-            if (name == Loopback.Name || adapters.Exists(a => a.Name == name))
+            if (name == Loopback.Name || FindAdapter(name) is not null)
             {
                 throw new ArgumentException($"{Name} already has an adapter named '{name}'.", nameof(name));
             }
@@ -180,7 +179,15 @@ public sealed partial class Host
             return Loopback;
         }
 
-        return adapters.Find(a => a.Name == name);
+        for (int i = 0; i < adapters.Count; i++)
+        {
+            if (adapters[i].Name == name)
+            {
+                return adapters[i];
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Looks up an adapter by interface index (1 is loopback).</summary>
@@ -223,7 +230,15 @@ public sealed partial class Host
             return Loopback;
         }
 
-        return adapters.Find(a => a.Owns(address));
+        for (int i = 0; i < adapters.Count; i++)
+        {
+            if (adapters[i].Owns(address))
+            {
+                return adapters[i];
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Every unicast address of the host, loopback first, then adapters in order.</summary>

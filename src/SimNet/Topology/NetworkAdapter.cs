@@ -41,6 +41,9 @@ public sealed class NetworkAdapter : IEventHandler
     /// <summary>Whether this is the host's loopback adapter.</summary>
     public bool IsLoopback { get; }
 
+    /// <summary>The adapter's position among its segment's adapters (attach order), for the segment's address index.</summary>
+    internal int SegmentSlot { get; set; }
+
     /// <summary>Whether the adapter is up. A down adapter neither sends nor receives, and its routes are unused.</summary>
     public bool IsUp
     {
@@ -106,10 +109,18 @@ public sealed class NetworkAdapter : IEventHandler
             }
 
             addresses.Add(new AdapterAddress(address, prefixLength));
+            Segment?.AddressAdded(this, address);
             Host.Simulation.TopologyChanged();
         }
 
         return this;
+    }
+
+    /// <summary>A new host's loopback gets 127.0.0.1/8 and ::1/128: the same immutable pair for every host of the simulation.</summary>
+    internal void AssignLoopback(AdapterAddress[] pair)
+    {
+        addresses.Add(pair[0]);
+        addresses.Add(pair[1]);
     }
 
     /// <summary>The first address of <paramref name="family"/>, or null.</summary>

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Sockets;
 using SimNet.Ip;
 using SimNet.Topology;
@@ -12,14 +13,11 @@ internal sealed partial class TcpEndpoint
     private const int LingerTimer = 2; // TIME_WAIT, or FIN_WAIT_2 of an orphan
     private const int KeepAliveTimer = 3;
     private const int DelayedAckTimer = 4;
-    private const int TimerKinds = 5;
 
     /// <summary>Linux's minimum delayed-ACK time (TCP_DELACK_MIN).</summary>
     private static readonly long DelayedAckTicks = TimeSpan.FromMilliseconds(40).Ticks;
 
     private int segmentsNotAcknowledged;
-
-    private readonly long[] timerGenerations = new long[TimerKinds];
 
     private uint iss;
     private uint sndUna;
@@ -144,7 +142,32 @@ internal sealed partial class TcpEndpoint
         p.TcpFlags = flags;
         p.Window = ReceiveWindow;
         lastAdvertisedWindow = p.Window;
-        Stack.Transmit(p, LocalAddress!, LocalPort, RemoteAddress!, RemotePort);
+        Stack.Transmit(p, RouteToPeer(), LocalPort, RemoteAddress!, RemotePort);
+    }
+
+    private RouteDecision routed;
+    private IPAddress? routedFrom;
+    private IPAddress? routedTo;
+    private int routedVersion = -1;
+
+    /// <summary>
+    /// The route decision for this connection's segments, decided again only when the topology
+    /// changed (<see cref="Simulation.TopologyVersion"/>) or the addresses did, as UDP sockets do.
+    /// </summary>
+    private RouteDecision RouteToPeer()
+    {
+        int version = Host.Simulation.TopologyVersion;
+        IPAddress from = LocalAddress!;
+        IPAddress to = RemoteAddress!;
+        if (version != routedVersion || !ReferenceEquals(from, routedFrom) || !ReferenceEquals(to, routedTo))
+        {
+            routed = Host.Route(to, from, 0);
+            routedFrom = from;
+            routedTo = to;
+            routedVersion = version;
+        }
+
+        return routed;
     }
 
     /// <summary>Sends new data as far as the peer's window, Nagle and our buffer allow, then the FIN once everything is out.</summary>
@@ -271,40 +294,11 @@ internal sealed partial class TcpEndpoint
 
     // ---------------------------------------------------------------- timers
 
-    private void Arm(int kind, long delayTicks)
-    {
-        long generation = ++timerGenerations[kind];
-        Host.Simulation.Schedule(delayTicks, this, null, (generation * TimerKinds) + kind);
-    }
-
-    private void CancelTimer(int kind)
-    {
-        timerGenerations[kind]++;
-        if (kind == RetransmitTimer)
-        {
-            armedRetransmit = false;
-        }
-    }
-
-    private void CancelTimers()
-    {
-        for (int i = 0; i < TimerKinds; i++)
-        {
-            CancelTimer(i);
-        }
-    }
-
-    private bool armedRetransmit;
-
-    private void ArmRetransmit()
-    {
-        armedRetransmit = true;
-        Arm(RetransmitTimer, CurrentRto);
-    }
+    private void ArmRetransmit() => Arm(RetransmitTimer, CurrentRto);
 
     private void ArmRetransmitIfIdle()
     {
-        if (!armedRetransmit)
+        if (!IsArmed(RetransmitTimer))
         {
             ArmRetransmit();
         }
@@ -316,18 +310,12 @@ internal sealed partial class TcpEndpoint
 
     private void ArmKeepAlive(TimeSpan after) => Arm(KeepAliveTimer, after.Ticks);
 
-    void Kernel.IEventHandler.OnEvent(object? state, long tag)
+    /// <summary>Timer <paramref name="kind"/> fell due (it is disarmed now; the handlers re-arm what continues).</summary>
+    private void OnTimer(int kind)
     {
-        int kind = (int)(tag % TimerKinds);
-        if (tag / TimerKinds != timerGenerations[kind])
-        {
-            return; // cancelled or re-armed since
-        }
-
         switch (kind)
         {
             case RetransmitTimer:
-                armedRetransmit = false;
                 OnRetransmitTimeout();
                 break;
             case PersistTimer:

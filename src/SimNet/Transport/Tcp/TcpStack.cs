@@ -256,10 +256,13 @@ internal sealed class TcpStack : IProtocolHandler, Faults.ICrashable
     }
 
     /// <summary>Addresses and sends a segment; a crashed host or a missing route sends nothing (the retransmission timer tries again).</summary>
-    public void Transmit(Packet segment, IPAddress from, int fromPort, IPAddress to, int toPort)
+    public void Transmit(Packet segment, IPAddress from, int fromPort, IPAddress to, int toPort) =>
+        Transmit(segment, Host.Route(to, from, 0), fromPort, to, toPort);
+
+    /// <summary>Like the overload above, with the route already decided (a connection reuses its decision while the topology stands).</summary>
+    public void Transmit(Packet segment, in RouteDecision route, int fromPort, IPAddress to, int toPort)
     {
         Simulation sim = Host.Simulation;
-        RouteDecision route = Host.Route(to, from, 0);
         if (!Host.IsUp || route.Error != SocketError.Success)
         {
             sim.Packets.Return(segment);
