@@ -41,10 +41,16 @@ public sealed partial class Simulation
 
     /// <summary>Creates an empty simulation whose every random choice follows from <paramref name="seed"/>.</summary>
     public Simulation(long seed)
+        : this(seed, VirtualClock.Epoch)
+    {
+    }
+
+    /// <summary>Creates an empty simulation whose clock starts at <paramref name="start"/> (as <c>new FakeTimeProvider(start)</c>).</summary>
+    public Simulation(long seed, DateTimeOffset start)
     {
         Seed = seed;
         Random = new SimRandom(unchecked((ulong)seed));
-        Clock = new VirtualClock(this, VirtualClock.Epoch);
+        Clock = new VirtualClock(this, start);
         Trace = new Trace();
         context = new SimulationSynchronizationContext(this);
         OffThread = new OffThreadWork(this);

@@ -85,11 +85,18 @@ public sealed partial class Host
     /// <summary>
     /// Adds a network adapter attached to <paramref name="segment"/>, with addresses written <c>address/prefix</c>.
     /// </summary>
+    /// <exception cref="ArgumentException">An address has no /prefix (<c>"10.0.0.3"</c> instead of <c>"10.0.0.3/24"</c>) or is
+    /// malformed; nothing is added. SimNet never guesses a /32, which would leave the neighbours unreachable.</exception>
     public NetworkAdapter AddAdapter(string name, Segment segment, params string[] addresses)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentNullException.ThrowIfNull(segment);
         ArgumentNullException.ThrowIfNull(addresses);
+        foreach (string cidr in addresses)
+        {
+            NetworkAdapter.ParseArgument(cidr, nameof(addresses));
+        }
+
         if (segment.Simulation != Simulation)
         {
             throw new ArgumentException("The segment belongs to another simulation.", nameof(segment));

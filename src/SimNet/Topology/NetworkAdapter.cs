@@ -71,11 +71,26 @@ public sealed class NetworkAdapter : IEventHandler
     /// <summary>The addresses, in the order they were assigned.</summary>
     public IReadOnlyList<AdapterAddress> Addresses => addresses;
 
-    /// <summary>Assigns another address, written <c>address/prefix</c>.</summary>
+    /// <summary>Assigns another address, written <c>address/prefix</c> (the prefix is required).</summary>
+    /// <exception cref="ArgumentException">The text is not an address with a /prefix, e.g. <c>10.0.0.3</c> without <c>/24</c>.</exception>
     public NetworkAdapter AddAddress(string cidr)
     {
-        (IPAddress address, int prefix) = AdapterAddress.Parse(cidr);
+        (IPAddress address, int prefix) = ParseArgument(cidr, nameof(cidr));
         return AddAddress(address, prefix);
+    }
+
+    /// <summary>Parses <c>address/prefix</c> given as argument <paramref name="name"/>; bad text is an <see cref="ArgumentException"/>.</summary>
+    internal static (IPAddress Address, int PrefixLength) ParseArgument(string? cidr, string name)
+    {
+        ArgumentNullException.ThrowIfNull(cidr, name);
+        try
+        {
+            return AdapterAddress.Parse(cidr);
+        }
+        catch (FormatException e)
+        {
+            throw new ArgumentException(e.Message, name, e);
+        }
     }
 
     /// <summary>Assigns another address with its prefix length.</summary>

@@ -4,7 +4,7 @@ using FsCheck;
 using FsCheck.Fluent;
 using SimNet.Kernel;
 using SimNet.Names;
-using SimNet.Properties.Support;
+using SimNet.Testing;
 using SimNet.Topology;
 using Xunit;
 using Dns = SimNet.Sockets.Dns;
@@ -237,8 +237,8 @@ public class FindingRegressionTests
         public override SocketAddress Serialize() => inner.Serialize();
     }
 
-    [Fact]
-    public void A_FORMERR_reply_echoes_no_question_and_no_reply_exceeds_512_bytes_without_TC()
+    [SimNetProperty]
+    public Property A_FORMERR_reply_echoes_no_question_and_no_reply_exceeds_512_bytes_without_TC()
     {
         var sim = new Simulation(19);
         Segment lan = sim.AddSegment("lan");
@@ -258,7 +258,7 @@ public class FindingRegressionTests
         Assert.True(reply.Length <= DnsMessage.MaxUdpSize);
 
         // Any message encoded for UDP fits 512 bytes, or says it does not (TC).
-        Holds.For(Gen.Choose(0, 300), n =>
+        return Prop.ForAll(Arb.From(Gen.Choose(0, 300)), n =>
         {
             var big = new DnsMessage { Id = 1, IsResponse = true };
             for (int i = 0; i < n; i++)
@@ -273,9 +273,9 @@ public class FindingRegressionTests
         });
     }
 
-    [Fact]
-    public void Every_packet_is_created_once_and_ends_once_over_DNS_traffic_pending_receives_and_broadcast_fan_out() =>
-        Holds.For(Gen.Zip(Gen.Choose(1, int.MaxValue), Gen.Choose(2, 5)), x =>
+    [SimNetProperty(MaxTest = 40)]
+    public Property Every_packet_is_created_once_and_ends_once_over_DNS_traffic_pending_receives_and_broadcast_fan_out() =>
+        Prop.ForAll(Arb.From(Gen.Zip(Gen.Choose(1, int.MaxValue), Gen.Choose(2, 5))), x =>
         {
             (int seed, int hosts) = x;
             var sim = new Simulation(seed);
@@ -332,5 +332,5 @@ public class FindingRegressionTests
             {
                 s.Dispose();
             }
-        }, maxTest: 40);
+        });
 }

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using FsCheck;
 using FsCheck.Fluent;
-using SimNet.Properties.Support;
+using SimNet.Testing;
 using SimNet.Topology;
 using Xunit;
 using Socket = SimNet.Sockets.Socket;
@@ -81,14 +81,14 @@ public class PortTableProperties
         return outcomes;
     }
 
-    [Fact]
-    public void The_same_bind_sequence_gives_the_same_result_for_UDP_and_TCP() =>
-        Holds.For(Gen.ArrayOf(Step), steps =>
+    [SimNetProperty(MaxTest = 300)]
+    public Property The_same_bind_sequence_gives_the_same_result_for_UDP_and_TCP() =>
+        Prop.ForAll(Arb.From(Gen.ArrayOf(Step)), steps =>
         {
             List<string> udp = Outcomes(steps, ProtocolType.Udp);
             List<string> tcp = Outcomes(steps, ProtocolType.Tcp);
             Assert.Equal(udp, tcp);
-        }, maxTest: 300);
+        });
 
     [Fact]
     public void A_dual_mode_wildcard_written_as_the_mapped_IPv4_wildcard_conflicts_with_an_IPv4_bind_for_UDP_and_TCP_alike()

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using FsCheck;
 using FsCheck.Fluent;
-using SimNet.Properties.Support;
+using SimNet.Testing;
 using SimNet.Topology;
 using SimNet.Tracing;
 using Xunit;
@@ -79,10 +79,10 @@ public class SegmentIndexProperties
         }
     }
 
-    [Fact]
-    public void The_indexed_next_hop_is_the_first_other_adapter_in_attach_order_that_owns_the_address_after_any_changes()
+    [SimNetProperty]
+    public Property The_indexed_next_hop_is_the_first_other_adapter_in_attach_order_that_owns_the_address_after_any_changes()
     {
-        Holds.For(Cases(), c =>
+        return Prop.ForAll(Arb.From(Cases()), c =>
         {
             var sim = new Simulation(1);
             Segment lan = sim.AddSegment("lan");
@@ -102,10 +102,10 @@ public class SegmentIndexProperties
         });
     }
 
-    [Fact]
-    public void A_unicast_reaches_the_host_the_plain_rule_names_or_is_dropped_as_unreachable_after_any_changes()
+    [SimNetProperty]
+    public Property A_unicast_reaches_the_host_the_plain_rule_names_or_is_dropped_as_unreachable_after_any_changes()
     {
-        Holds.For(Cases(), c =>
+        return Prop.ForAll(Arb.From(Cases()), c =>
         {
             var sim = new Simulation(2);
             Segment lan = sim.AddSegment("lan");

@@ -1,6 +1,6 @@
 using FsCheck;
 using FsCheck.Fluent;
-using SimNet.Properties.Support;
+using SimNet.Testing;
 using SimNet.Transport.Tcp;
 using Xunit;
 
@@ -20,10 +20,10 @@ public class ByteRingProperties
             select (op, n))
         select new Case(capacity, ops);
 
-    [Fact]
-    public void The_ring_holds_exactly_the_bytes_a_bounded_queue_would_whatever_the_writes_reads_resizes_and_releases()
+    [SimNetProperty]
+    public Property The_ring_holds_exactly_the_bytes_a_bounded_queue_would_whatever_the_writes_reads_resizes_and_releases()
     {
-        Holds.For(Cases(), c =>
+        return Prop.ForAll(Arb.From(Cases()), c =>
         {
             var ring = new ByteRing(c.Capacity);
             var model = new List<byte>();

@@ -1,6 +1,6 @@
 using FsCheck;
 using FsCheck.Fluent;
-using SimNet.Properties.Support;
+using SimNet.Testing;
 using SimNet.Topology;
 using SimNet.Transport.Tcp;
 using Xunit;
@@ -24,10 +24,10 @@ public class TimerAgendaProperties
         from latency in Gen.Choose(0, 20)
         select new Case(seed, bytes, write, read, latency);
 
-    [Fact]
-    public void After_a_bulk_transfer_on_a_clean_link_the_agenda_holds_at_most_one_event_per_timer_of_each_connection()
+    [SimNetProperty(MaxTest = 20)]
+    public Property After_a_bulk_transfer_on_a_clean_link_the_agenda_holds_at_most_one_event_per_timer_of_each_connection()
     {
-        Holds.For(Cases(), c =>
+        return Prop.ForAll(Arb.From(Cases()), c =>
         {
             var w = new TcpWorld(c.Seed, LinkConditions.Perfect with { Latency = TimeSpan.FromMilliseconds(c.LatencyMs) });
             TcpEndpoint listener = w.Listen();
@@ -43,6 +43,6 @@ public class TimerAgendaProperties
             w.Sim.RunFor(TimeSpan.FromMilliseconds((4 * c.LatencyMs) + 1));
             Assert.InRange(w.Sim.AgendaCount, 0, 10);
             Assert.InRange(client.QueuedTimerEvents + server.QueuedTimerEvents, 0, 10);
-        }, maxTest: 20);
+        });
     }
 }
