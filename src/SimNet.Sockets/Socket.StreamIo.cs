@@ -93,6 +93,15 @@ public sealed partial class Socket
             TcpEndpoint tcp = socket.Tcp;
             if (!send)
             {
+                if (buffer.IsEmpty && !tcp.IsReadable && TcpStateMachine.IsSynchronized(tcp.State))
+                {
+                    // An async zero-byte receive waits until data (or the end, or an error) is there and
+                    // then completes with 0, as .NET's does: SocketsHttpHandler and Kestrel rely on it to
+                    // wait for input without holding a buffer.
+                    (result, error) = (0, SocketError.WouldBlock);
+                    return false;
+                }
+
                 error = tcp.Receive(buffer.Span, peek, out result);
                 return error != SocketError.WouldBlock;
             }
