@@ -170,14 +170,16 @@ public class FakeTimeProviderParityTests
             var fakeSeen = new List<DateTimeOffset>();
             var simOrder = new List<int>();
             var fakeOrder = new List<int>();
+            var timers = new List<ITimer>(); // FakeTimeProvider lets a timer nobody holds be collected
             foreach (int due in dues)
             {
-                sim.Clock.CreateTimer(_ => { simSeen.Add(sim.Clock.GetUtcNow()); simOrder.Add(due); }, null, TimeSpan.FromMilliseconds(due), Timeout.InfiniteTimeSpan);
-                fake.CreateTimer(_ => { fakeSeen.Add(fake.GetUtcNow()); fakeOrder.Add(due); }, null, TimeSpan.FromMilliseconds(due), Timeout.InfiniteTimeSpan);
+                timers.Add(sim.Clock.CreateTimer(_ => { simSeen.Add(sim.Clock.GetUtcNow()); simOrder.Add(due); }, null, TimeSpan.FromMilliseconds(due), Timeout.InfiniteTimeSpan));
+                timers.Add(fake.CreateTimer(_ => { fakeSeen.Add(fake.GetUtcNow()); fakeOrder.Add(due); }, null, TimeSpan.FromMilliseconds(due), Timeout.InfiniteTimeSpan));
             }
 
             sim.Clock.Advance(TimeSpan.FromMilliseconds(advanceMs));
             fake.Advance(TimeSpan.FromMilliseconds(advanceMs));
+            GC.KeepAlive(timers);
             int[] fired = dues.Where(d => d <= advanceMs).Order().ToArray();
             Assert.Equal(fired, simOrder);
             Assert.Equal(fired, fakeOrder);
