@@ -75,6 +75,9 @@ public sealed partial class Simulation
 
     private TimeSpan threadPoolGuard = TimeSpan.FromSeconds(10);
 
+    /// <summary>Whether the entry task of the current Run has ended (another thread may end it): the driver stops waiting then.</summary>
+    internal bool EntryDone => entryTask is { IsCompleted: true };
+
     /// <summary>Code of this simulation running away from the driving thread.</summary>
     internal OffThreadWork OffThread { get; }
 

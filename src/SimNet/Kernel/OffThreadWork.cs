@@ -269,7 +269,7 @@ internal sealed class OffThreadWork
         for (int i = 0; i < rounds; i++)
         {
             Thread.Sleep(1);
-            if (ready.ReadyCount > 0 || Departures != arrived || RunningCount > 0)
+            if (ready.ReadyCount > 0 || Departures != arrived || RunningCount > 0 || simulation.EntryDone)
             {
                 return true;
             }
