@@ -90,7 +90,7 @@ internal sealed class OffThreadWork
         Thread thread = Thread.CurrentThread;
         lock (gate)
         {
-            running.Add(new Runner { Thread = thread, Host = Topology.Host.Current?.Name, Since = Stopwatch.GetTimestamp() });
+            running.Add(new Runner { Thread = thread, Host = Topology.Host.Current?.Name, Since = Stopwatch.GetTimestamp() }); // wall clock: only for the guard's report
             departures++;
             Volatile.Write(ref runningCount, running.Count);
         }
@@ -228,7 +228,7 @@ internal sealed class OffThreadWork
                 && ThreadPool.CompletedWorkItemCount - completedAtStart < pendingSeen;
             if (pending > 0 || unaccounted)
             {
-                long now = Stopwatch.GetTimestamp();
+                long now = Stopwatch.GetTimestamp(); // wall clock: bounds how long the driver waits; never reaches the trace
                 if (waitingSince == 0)
                 {
                     waitingSince = now;
@@ -268,7 +268,7 @@ internal sealed class OffThreadWork
         int rounds = arrived > 0 ? 2000 : 20;
         for (int i = 0; i < rounds; i++)
         {
-            Thread.Sleep(1);
+            Thread.Sleep(1); // wall time: gives a descheduled pool thread a moment; changes no virtual state
             if (ready.ReadyCount > 0 || Departures != arrived || RunningCount > 0 || simulation.EntryDone)
             {
                 return true;
@@ -280,7 +280,7 @@ internal sealed class OffThreadWork
 
     private void ThrowIfStuckLocked(TimeSpan guard)
     {
-        long now = Stopwatch.GetTimestamp();
+        long now = Stopwatch.GetTimestamp(); // wall clock: the guard against a pool thread that never returns
         foreach (Runner r in running)
         {
             if (r.Thread != Thread.CurrentThread && r.Blocked == 0 && Stopwatch.GetElapsedTime(r.Since, now) > guard)
