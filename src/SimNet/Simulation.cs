@@ -657,26 +657,12 @@ public sealed partial class Simulation
             // The spawned task's end is published as a completion, like any other SimNet completion,
             // so an awaiter's ConfigureAwait(false) continuation stays on the driving thread.
             task.ContinueWith(
-                static (t, state) => ((Simulation)((object[])state!)[0]).PostCompletion(
-                    static s =>
-                    {
-                        var pair = (object[])s!;
-                        var (t, tcs) = ((Task)pair[1], (TaskCompletionSource)pair[2]);
-                        if (t.IsFaulted)
-                        {
-                            tcs.TrySetException(t.Exception!.InnerExceptions);
-                        }
-                        else if (t.IsCanceled)
-                        {
-                            tcs.TrySetCanceled();
-                        }
-                        else
-                        {
-                            tcs.TrySetResult();
-                        }
-                    },
-                    new object[] { ((object[])state!)[0], t, ((object[])state!)[1] }),
-                new object[] { this, done },
+                static (t, state) =>
+                {
+                    var (sim, tcs) = ((Simulation, TaskCompletionSource))state!;
+                    sim.PostCompletion(static s => PublishEnd(((Task, TaskCompletionSource))s!), (t, tcs));
+                },
+                (this, done),
                 CancellationToken.None,
                 TaskContinuationOptions.ExecuteSynchronously,
                 TaskScheduler.Default);
@@ -690,6 +676,22 @@ public sealed partial class Simulation
             OffThreadWork.Enter(previousMarker);
             Host.SetCurrent(previousHost);
             SynchronizationContext.SetSynchronizationContext(previous);
+        }
+    }
+
+    private static void PublishEnd((Task Work, TaskCompletionSource Done) end)
+    {
+        if (end.Work.IsFaulted)
+        {
+            end.Done.TrySetException(end.Work.Exception!.InnerExceptions);
+        }
+        else if (end.Work.IsCanceled)
+        {
+            end.Done.TrySetCanceled();
+        }
+        else
+        {
+            end.Done.TrySetResult();
         }
     }
 

@@ -56,7 +56,7 @@ internal static class AsyncStack
 
                     if (awaited is not Task)
                     {
-                        return DescribeSource(awaited, waits); // an IValueTaskSource behind a ValueTask
+                        return DescribeSource(awaited); // an IValueTaskSource behind a ValueTask
                     }
                 }
             }
@@ -67,7 +67,7 @@ internal static class AsyncStack
         // ValueTask.AsTask over a value-task source (a SimNet operation awaited as a Task).
         if (type.GetField("_source", Fields)?.GetValue(task) is { } source and not Task)
         {
-            return DescribeSource(source, waits);
+            return DescribeSource(source);
         }
 
         return DescribeLeaf(task);
@@ -121,7 +121,7 @@ internal static class AsyncStack
         return null;
     }
 
-    private static string DescribeSource(object source, IReadOnlyList<SimulationWait> waits)
+    private static string DescribeSource(object source)
     {
         if (source is SimulationWait wait)
         {
