@@ -1,5 +1,3 @@
-using System.Threading.Tasks.Sources;
-using SimNet.Kernel;
 using System.Net;
 using System.Net.Sockets;
 using SimNet.Transport;
@@ -581,7 +579,7 @@ public sealed partial class Socket
 
     /// <summary>Receives a datagram; completes through the simulation's event queue when one arrives.</summary>
     public ValueTask<int> ReceiveAsync(Memory<byte> buffer, SocketFlags socketFlags, CancellationToken cancellationToken = default) =>
-        tcp is not null ? StreamReceiveAsync(buffer, socketFlags, cancellationToken) : StartReceive(buffer, socketFlags, requireBound: false, cancellationToken, static (_, d) => d.Length);
+        tcp is not null ? StreamReceiveAsync(buffer, socketFlags, cancellationToken) : StartReceive(buffer, socketFlags, requireBound: false, cancellationToken, null, static (_, d, _) => d.Length);
 
     /// <summary>Receives a datagram and who sent it.</summary>
     public Task<SocketReceiveFromResult> ReceiveFromAsync(ArraySegment<byte> buffer, SocketFlags socketFlags, EndPoint remoteEndPoint) =>
@@ -600,8 +598,8 @@ public sealed partial class Socket
     {
         ThrowIfDisposed();
         ValidateRemoteEndPoint(remoteEndPoint);
-        return StartReceive(buffer, socketFlags, requireBound: true, cancellationToken, static (s, d) =>
-            new SocketReceiveFromResult { ReceivedBytes = d.Length, RemoteEndPoint = s.RemoteFor(d) });
+        return StartReceive(buffer, socketFlags, requireBound: true, cancellationToken, remoteEndPoint, static (s, d, given) =>
+            new SocketReceiveFromResult { ReceivedBytes = d.Length, RemoteEndPoint = s.RemoteFor(d, given) });
     }
 
     /// <summary>Receives a datagram, who sent it, and where it arrived.</summary>
@@ -609,11 +607,11 @@ public sealed partial class Socket
     {
         ThrowIfDisposed();
         ValidateRemoteEndPoint(remoteEndPoint);
-        return StartReceive(buffer, socketFlags, requireBound: true, cancellationToken, static (s, d) => new SocketReceiveMessageFromResult
+        return StartReceive(buffer, socketFlags, requireBound: true, cancellationToken, remoteEndPoint, static (s, d, given) => new SocketReceiveMessageFromResult
         {
             ReceivedBytes = d.Length,
             SocketFlags = d.Truncated ? SocketFlags.Truncated : SocketFlags.None,
-            RemoteEndPoint = s.RemoteFor(d),
+            RemoteEndPoint = s.RemoteFor(d, given),
             PacketInformation = new IPPacketInformation(d.Destination, d.Adapter),
         });
     }
@@ -645,7 +643,7 @@ public sealed partial class Socket
         return StartReceive(e, SocketAsyncOperation.ReceiveMessageFrom, requireBound: true);
     }
 
-    private ValueTask<T> StartReceive<T>(Memory<byte> buffer, SocketFlags flags, bool requireBound, CancellationToken cancellationToken, Func<Socket, ReceivedDatagram, T> project)
+    private ValueTask<T> StartReceive<T>(Memory<byte> buffer, SocketFlags flags, bool requireBound, CancellationToken cancellationToken, EndPoint? given, Func<Socket, ReceivedDatagram, EndPoint?, T> project)
     {
         ThrowIfDisposed();
         RequireDatagram("ReceiveFromAsync");
@@ -660,26 +658,7 @@ public sealed partial class Socket
             return ValueTask.FromCanceled<T>(cancellationToken);
         }
 
-        lock (sim.Gate)
-        {
-            SocketError error = udp!.TryReceive(buffer.Span, (flags & SocketFlags.Peek) != 0, out ReceivedDatagram d);
-            if (error == SocketError.Success)
-            {
-                return new ValueTask<T>(project(this, d));
-            }
-
-            if (error != SocketError.WouldBlock)
-            {
-                return ValueTask.FromException<T>(SocketErrors.Exception(error, $"receive on {udp.Describe()}"));
-            }
-
-            // One reusable receive per socket (per result type), as the runtime keeps one awaitable per direction.
-            PendingReceive<T> op = udpReceive is PendingReceive<T> { IsIdle: true } idle ? idle : new PendingReceive<T>(this);
-            udpReceive = op;
-            ValueTask<T> pending = op.Start(buffer, flags, project, cancellationToken);
-            udp.AddWaiter(op);
-            return pending;
-        }
+        return RunAsync(RentDatagramReceive<T>().With(buffer, flags, given, project), cancellationToken);
     }
 
     private bool StartReceive(SocketAsyncEventArgs e, SocketAsyncOperation operation, bool requireBound)
@@ -694,226 +673,7 @@ public sealed partial class Socket
         }
 
         e.StartOperation(operation);
-        var op = new PendingArgsReceive(this, e);
-        lock (sim.Gate)
-        {
-            if (op.TryComplete(udp!))
-            {
-                e.FinishSynchronously();
-                return false;
-            }
-
-            op.Pending = true;
-            udp!.AddWaiter(op);
-            return true;
-        }
-    }
-
-    /// <summary>
-    /// An async receive waiting on the endpoint, reused by its socket (a <see cref="ManualResetValueTaskSourceCore{TResult}"/>
-    /// behind the <see cref="ValueTask{TResult}"/>). The datagram is taken when it arrives, inside the delivery
-    /// event; the value task completes in a completion (driving thread, no context), so user continuations
-    /// never run inside the kernel's delivery loop, and never on the thread pool.
-    /// </summary>
-    private sealed class PendingReceive<T> : SimulationWait, IUdpWaiter, IValueTaskSource<T>
-    {
-        private readonly Socket socket;
-        private ManualResetValueTaskSourceCore<T> core;
-        private Memory<byte> buffer;
-        private bool peek;
-        private Func<Socket, ReceivedDatagram, T>? project;
-        private CancellationToken cancellationToken;
-        private CancellationTokenRegistration registration;
-        private T? result;
-        private Exception? error;
-        private int idle = 1;
-
-        public PendingReceive(Socket socket) => this.socket = socket;
-
-        public bool IsIdle => Volatile.Read(ref idle) == 1;
-
-        public override string DescribeWait() => $"an async receive on {socket.udp!.Describe()}";
-
-        /// <summary>Under the world's lock: arms the operation and returns its pending value task.</summary>
-        public ValueTask<T> Start(Memory<byte> buffer, SocketFlags flags, Func<Socket, ReceivedDatagram, T> project, CancellationToken cancellationToken)
-        {
-            idle = 0;
-            core.Reset();
-            this.buffer = buffer;
-            peek = (flags & SocketFlags.Peek) != 0;
-            this.project = project;
-            this.cancellationToken = cancellationToken;
-            result = default;
-            error = null;
-            socket.sim.AddWait(this);
-            if (cancellationToken.CanBeCanceled)
-            {
-                registration = cancellationToken.UnsafeRegister(static state => ((PendingReceive<T>)state!).Cancel(), this);
-            }
-
-            return new ValueTask<T>(this, core.Version);
-        }
-
-        public bool TryComplete(UdpEndpoint endpoint)
-        {
-            // After Shutdown(Receive) an async receive still waits for the next datagram (measured: the
-            // runtime's async path waits for one, unlike a blocking receive, which returns 0 at once).
-            SocketError status = endpoint.TryReceive(buffer.Span, peek, out ReceivedDatagram d);
-            if (status == SocketError.WouldBlock)
-            {
-                return false;
-            }
-
-            Finish();
-            if (status == SocketError.Success)
-            {
-                try
-                {
-                    result = project!(socket, d);
-                }
-                catch (Exception e)
-                {
-                    error = e; // finished either way: the waiter never stays registered after taking a datagram
-                }
-            }
-            else
-            {
-                error = SocketErrors.Exception(status, $"receive on {endpoint.Describe()}");
-            }
-
-            socket.sim.PostCompletion(static state => ((PendingReceive<T>)state!).Publish(), this);
-            return true;
-        }
-
-        private void Publish()
-        {
-            if (error is not null)
-            {
-                core.SetException(error);
-            }
-            else
-            {
-                core.SetResult(result!);
-            }
-        }
-
-        /// <summary>Close ends the wait at once: the caller of Dispose may be awaiting it without driving the simulation.</summary>
-        public void Abort(SocketError status)
-        {
-            Finish();
-            core.SetException(SocketErrors.Exception(status, "the socket was closed while a receive was pending"));
-        }
-
-        private void Cancel()
-        {
-            lock (socket.sim.Gate)
-            {
-                if (!socket.udp!.RemoveWaiter(this))
-                {
-                    return; // already completed
-                }
-
-                Finish();
-            }
-
-            // Measured: awaiting a cancelled real receive throws OperationCanceledException itself,
-            // not the TaskCanceledException that a cancelled task would give.
-            core.SetException(new OperationCanceledException(cancellationToken));
-        }
-
-        private void Finish()
-        {
-            registration.Unregister();
-            registration = default;
-            socket.sim.RemoveWait(this);
-        }
-
-        public T GetResult(short token)
-        {
-            try
-            {
-                return core.GetResult(token);
-            }
-            finally
-            {
-                buffer = default;
-                project = null;
-                result = default;
-                error = null;
-                cancellationToken = default;
-                Volatile.Write(ref idle, 1);
-            }
-        }
-
-        public ValueTaskSourceStatus GetStatus(short token) => core.GetStatus(token);
-
-        public void OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
-            core.OnCompleted(continuation, state, token, flags);
-    }
-
-    /// <summary>A SocketAsyncEventArgs receive; its Completed event is posted to the simulation's context.</summary>
-    private sealed class PendingArgsReceive : SimulationWait, IUdpWaiter
-    {
-        private readonly Socket socket;
-        private readonly SocketAsyncEventArgs args;
-
-        public PendingArgsReceive(Socket socket, SocketAsyncEventArgs args)
-        {
-            this.socket = socket;
-            this.args = args;
-        }
-
-        public bool Pending { get; set; }
-
-        public override string DescribeWait() => $"a {args.LastOperation} (SocketAsyncEventArgs) on {socket.udp!.Describe()}";
-
-        public bool TryComplete(UdpEndpoint endpoint)
-        {
-            SocketError error = endpoint.TryReceive(args.Window.Span, (args.SocketFlags & SocketFlags.Peek) != 0, out ReceivedDatagram d);
-            if (error == SocketError.WouldBlock) // also after Shutdown(Receive), as the Task forms (measured)
-            {
-                if (Pending)
-                {
-                    return false;
-                }
-
-                socket.sim.AddWait(this);
-                return false;
-            }
-
-            args.SocketError = error;
-            args.BytesTransferred = error == SocketError.Success ? d.Length : 0;
-            if (error == SocketError.Success && d.Source is not null)
-            {
-                if (args.LastOperation != SocketAsyncOperation.Receive)
-                {
-                    args.RemoteEndPoint = socket.RemoteFor(d.Source, d.SourcePort);
-                }
-
-                args.ReceiveMessageFromPacketInfo = new IPPacketInformation(d.Destination, d.Adapter);
-                args.SocketFlags = d.Truncated ? SocketFlags.Truncated : SocketFlags.None;
-            }
-
-            if (Pending)
-            {
-                Raise();
-            }
-
-            return true;
-        }
-
-        public void Abort(SocketError error)
-        {
-            args.SocketError = error;
-            args.BytesTransferred = 0;
-            Raise();
-        }
-
-        private void Raise()
-        {
-            socket.sim.RemoveWait(this);
-            socket.sim.PostCompletion(static state => ((SocketAsyncEventArgs)state!).FinishAndRaise(), args);
-        }
+        return RunArgs(new DatagramArgsReceive(this, e), e);
     }
 
     // ------------------------------------------------------------------ poll

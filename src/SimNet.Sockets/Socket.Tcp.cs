@@ -163,16 +163,7 @@ public sealed partial class Socket
             return ValueTask.FromException(SocketErrors.Exception(error, $"connecting to {remote} from {Host.Name}"));
         }
 
-        var wait = new StreamWait<int>(this, "an async connect", cancellationToken, static s =>
-        {
-            if (!s.disposed && !s.Tcp.ConnectFinished)
-            {
-                return (false, 0, SocketError.Success);
-            }
-
-            return (true, 0, s.FinishStreamConnect());
-        });
-        return new ValueTask(wait.Start());
+        return RunAsyncWithoutResult(new StreamTransfer(this, StreamKind.Connect), cancellationToken);
     }
 
     private async ValueTask StreamConnectFirstAsync(IPAddress[] addresses, int port, CancellationToken cancellationToken)
@@ -276,8 +267,7 @@ public sealed partial class Socket
         int sent = 0;
         try
         {
-            await new StreamWait<int>(this, "a ConnectAsync(SocketAsyncEventArgs)", CancellationToken.None, static s =>
-                !s.disposed && !s.Tcp.ConnectFinished ? (false, 0, SocketError.Success) : (true, 0, s.FinishStreamConnect())).Start().ConfigureAwait(false);
+            await RunAsyncWithoutResult(new StreamTransfer(this, StreamKind.Connect, "a ConnectAsync(SocketAsyncEventArgs)"), CancellationToken.None).ConfigureAwait(false);
             if (first.Length > 0)
             {
                 sent = await StreamSendAllAsync(first, CancellationToken.None).ConfigureAwait(false);
@@ -343,9 +333,7 @@ public sealed partial class Socket
             return ValueTask.FromCanceled<Socket>(cancellationToken);
         }
 
-        var wait = new StreamWait<Socket?>(this, "an async accept", cancellationToken, static s =>
-            s.Tcp.TryAccept(out TcpEndpoint? child) == SocketError.Success ? (true, new Socket(s, child!), SocketError.Success) : (false, null, SocketError.Success));
-        return new ValueTask<Socket>(wait.Start()!);
+        return RunAsync(new StreamAccept(this, "an async accept"), cancellationToken);
     }
 
     /// <summary>Accepts the next connection into <see cref="SocketAsyncEventArgs.AcceptSocket"/>: false when one was waiting (Completed not raised), true when pending.</summary>
@@ -361,26 +349,7 @@ public sealed partial class Socket
 
         ValidateAccept();
         e.StartOperation(SocketAsyncOperation.Accept);
-        lock (sim.Gate)
-        {
-            if (Tcp.TryAccept(out TcpEndpoint? ready) == SocketError.Success)
-            {
-                e.AcceptSocket = new Socket(this, ready!);
-                e.FinishSynchronously();
-                return false;
-            }
-        }
-
-        var wait = new StreamWait<Socket?>(this, "an AcceptAsync(SocketAsyncEventArgs)", CancellationToken.None, static s =>
-            s.Tcp.TryAccept(out TcpEndpoint? child) == SocketError.Success ? (true, new Socket(s, child!), SocketError.Success) : (false, null, SocketError.Success));
-        wait.OnDone = (socket, error) =>
-        {
-            e.AcceptSocket = socket;
-            e.SocketError = error;
-            sim.PostCompletion(static state => ((SocketAsyncEventArgs)state!).FinishAndRaise(), e);
-        };
-        wait.Start();
-        return true;
+        return RunArgs(new StreamAccept(this, "an AcceptAsync(SocketAsyncEventArgs)") { Args = e }, e, static (_, e, accepted, _) => e.AcceptSocket = accepted);
     }
 
     private void ValidateAccept()
@@ -457,63 +426,8 @@ public sealed partial class Socket
     {
         ThrowIfDisposed();
         e.StartOperation(SocketAsyncOperation.Send);
-        return RunArgs(e, "a SendAsync(SocketAsyncEventArgs)", SendAllStep(e.Window));
-    }
-
-    /// <summary>One attempt at sending the rest of <paramref name="buffer"/>; done when every byte is taken or an error comes.</summary>
-    private static Func<Socket, (bool Done, int Result, SocketError Error)> SendAllStep(ReadOnlyMemory<byte> buffer)
-    {
-        int total = 0;
-        return s =>
-        {
-            if (total > 0 && s.Tcp.PendingError != SocketError.Success)
-            {
-                return (true, total, SocketError.Success); // what was taken counts; the error waits for the next call
-            }
-
-            SocketError error = s.Tcp.Send(buffer.Span[total..], out int sent);
-            total += sent;
-            bool more = error == SocketError.WouldBlock || (error == SocketError.Success && total < buffer.Length);
-            return more ? (false, 0, SocketError.Success) : (true, total, error);
-        };
-    }
-
-    /// <summary>One attempt at receiving into <paramref name="buffer"/>; done when bytes, end of stream or an error came.</summary>
-    private static Func<Socket, (bool Done, int Result, SocketError Error)> ReceiveStep(Memory<byte> buffer, SocketFlags flags)
-    {
-        bool peek = (flags & SocketFlags.Peek) != 0;
-        return s =>
-        {
-            SocketError error = s.Tcp.Receive(buffer.Span, peek, out int n);
-            return error == SocketError.WouldBlock ? (false, 0, SocketError.Success) : (true, n, error);
-        };
-    }
-
-    /// <summary>
-    /// A SocketAsyncEventArgs operation on a stream socket: false when <paramref name="step"/> finished at
-    /// once (Completed not raised), true when pending (Completed raised later on the simulation's thread).
-    /// </summary>
-    private bool RunArgs(SocketAsyncEventArgs e, string what, Func<Socket, (bool Done, int Result, SocketError Error)> step)
-    {
-        lock (sim.Gate)
-        {
-            (bool done, int result, SocketError error) = step(this);
-            if (done)
-            {
-                SetArgsResult(e, result, error, what);
-                e.FinishSynchronously();
-                return false;
-            }
-        }
-
-        var wait = new StreamWait<int>(this, what, CancellationToken.None, step);
-        wait.OnDone = (result, error) =>
-        {
-            SetArgsResult(e, result, error, what);
-            sim.PostCompletion(static state => ((SocketAsyncEventArgs)state!).FinishAndRaise(), e);
-        };
-        wait.Start();
-        return true;
+        var op = new StreamTransfer(this, StreamKind.Send, "a SendAsync(SocketAsyncEventArgs)") { Args = e };
+        return RunArgs(op.With(default, e.Window, peek: false), e, static (s, e, result, error) => s.SetArgsResult(e, result, error, "a SendAsync(SocketAsyncEventArgs)"));
     }
 
     private void SetArgsResult(SocketAsyncEventArgs e, int result, SocketError error, string what)
@@ -575,7 +489,8 @@ public sealed partial class Socket
     {
         ThrowIfDisposed();
         e.StartOperation(SocketAsyncOperation.Receive);
-        return RunArgs(e, "a ReceiveAsync(SocketAsyncEventArgs)", ReceiveStep(e.Window, e.SocketFlags));
+        var op = new StreamTransfer(this, StreamKind.Receive, "a ReceiveAsync(SocketAsyncEventArgs)") { Args = e };
+        return RunArgs(op.With(e.Window, default, (e.SocketFlags & SocketFlags.Peek) != 0, zeroByteWaits: false), e, static (s, e, result, error) => s.SetArgsResult(e, result, error, "a ReceiveAsync(SocketAsyncEventArgs)"));
     }
 
     // ------------------------------------------------------------------ shutdown, close, poll
@@ -787,135 +702,5 @@ public sealed partial class Socket
             (SocketOptionLevel.IPv6, SocketOptionName.IPv6Only) when AddressFamily == AddressFamily.InterNetworkV6 => t.DualMode ? 0 : 1,
             _ => null,
         };
-    }
-
-    // ------------------------------------------------------------------ waiting
-
-    /// <summary>
-    /// An operation waiting on the TCP endpoint. Its step runs under the simulation's lock each time
-    /// the endpoint changes; when it reports done inside a kernel event, the task completes in a work
-    /// item posted to the simulation's context (never inline in the kernel, never on the thread pool).
-    /// </summary>
-    private sealed class StreamWait<T> : SimulationWait, ITcpWaiter
-    {
-        private readonly Socket socket;
-        private readonly string what;
-        private readonly Func<Socket, (bool Done, T Result, SocketError Error)> step;
-        private readonly TaskCompletionSource<T> completion = new();
-        private readonly CancellationToken cancellationToken;
-        private CancellationTokenRegistration registration;
-        private T? publishedResult;
-        private SocketError publishedError;
-        private bool starting;
-
-        public StreamWait(Socket socket, string what, CancellationToken cancellationToken, Func<Socket, (bool Done, T Result, SocketError Error)> step)
-        {
-            this.socket = socket;
-            this.what = what;
-            this.step = step;
-            this.cancellationToken = cancellationToken;
-        }
-
-        /// <summary>Called instead of completing the task, when set (SocketAsyncEventArgs operations).</summary>
-        public Action<T?, SocketError>? OnDone { get; set; }
-
-        public override string DescribeWait() => $"{what} on {socket.Tcp.Describe()}";
-
-        public override Task? WaitTask => completion.Task;
-
-        public Task<T> Start()
-        {
-            lock (socket.sim.Gate)
-            {
-                if (socket.disposed)
-                {
-                    Complete(default!, SocketError.OperationAborted, fromKernel: false);
-                    return completion.Task;
-                }
-
-                socket.sim.AddWait(this);
-                if (cancellationToken.CanBeCanceled)
-                {
-                    registration = cancellationToken.Register(static state => ((StreamWait<T>)state!).Cancel(), this);
-                }
-
-                // Ready at once: complete in the caller's own call, as the real socket does.
-                starting = true;
-                socket.Tcp.AddWaiter(this);
-                starting = false;
-            }
-
-            return completion.Task;
-        }
-
-        public bool TryComplete(TcpEndpoint endpoint)
-        {
-            (bool done, T result, SocketError error) = step(socket);
-            if (!done)
-            {
-                return false;
-            }
-
-            Complete(result, error, fromKernel: true);
-            return true;
-        }
-
-        public void Abort(SocketError error) => Complete(default!, error, fromKernel: false);
-
-        private void Cancel()
-        {
-            lock (socket.sim.Gate)
-            {
-                if (!socket.Tcp.RemoveWaiter(this))
-                {
-                    return;
-                }
-            }
-
-            registration.Unregister();
-            socket.sim.RemoveWait(this);
-            if (OnDone is { } done)
-            {
-                done(default, SocketError.OperationAborted);
-            }
-            else
-            {
-                completion.TrySetException(new OperationCanceledException(cancellationToken)); // measured: as UDP, not TaskCanceledException
-            }
-        }
-
-        private void Complete(T result, SocketError error, bool fromKernel)
-        {
-            registration.Unregister();
-            socket.sim.RemoveWait(this);
-            if (OnDone is { } done)
-            {
-                done(result, error);
-                return;
-            }
-
-            publishedResult = result;
-            publishedError = error;
-            if (fromKernel && !starting)
-            {
-                socket.sim.PostCompletion(static state => ((StreamWait<T>)state!).Publish(), this);
-            }
-            else
-            {
-                Publish();
-            }
-        }
-
-        private void Publish()
-        {
-            if (publishedError == SocketError.Success)
-            {
-                completion.TrySetResult(publishedResult!);
-            }
-            else
-            {
-                completion.TrySetException(socket.StreamFailure(publishedError, what));
-            }
-        }
     }
 }

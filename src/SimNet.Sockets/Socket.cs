@@ -22,8 +22,6 @@ public sealed partial class Socket : IDisposable
     private readonly Simulation sim;
     private readonly UdpEndpoint? udp;
 
-    // The socket's reusable async receive (a PendingReceive<T> of the last result type asked for).
-    private object? udpReceive;
     private bool disposed;
     private bool blocking = true;
     private int receiveTimeout;
@@ -365,6 +363,27 @@ public sealed partial class Socket : IDisposable
     private IPEndPoint RemoteFor(in ReceivedDatagram d) =>
         d.Source is not null ? RemoteFor(d.Source, d.SourcePort)
         : new IPEndPoint(AddressFamily == AddressFamily.InterNetwork ? IPAddress.Any : IPAddress.IPv6Any, 0);
+
+    /// <summary>
+    /// As <see cref="RemoteFor(in ReceivedDatagram)"/>, but the endpoint the caller passed in when the datagram
+    /// came from it (the runtime also hands back the given endpoint when the received address equals it),
+    /// so a ping-pong between two peers allocates no endpoint per datagram.
+    /// </summary>
+    private EndPoint RemoteFor(in ReceivedDatagram d, EndPoint? given)
+    {
+        if (d.Source is not null && given is IPEndPoint ip && ip.Port == d.SourcePort && ip.GetType() == typeof(IPEndPoint))
+        {
+            IPAddress source = d.Source;
+            if (ip.Address.Equals(source)
+                || (AddressFamily == AddressFamily.InterNetworkV6 && source.AddressFamily == AddressFamily.InterNetwork
+                    && ip.Address.IsIPv4MappedToIPv6 && ip.Address.MapToIPv4().Equals(source)))
+            {
+                return ip;
+            }
+        }
+
+        return RemoteFor(d);
+    }
 
     /// <summary>The endpoint a datagram came from, as this socket reports it (IPv4-mapped on a dual-mode socket).</summary>
     private IPEndPoint RemoteFor(IPAddress source, int port) =>

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 
 namespace SimNet.Sockets;
 
@@ -14,6 +15,15 @@ internal static class SocketErrors
         if (error != SocketError.Success)
         {
             throw Exception(error, detail);
+        }
+    }
+
+    /// <summary>Throws for a failure; an interpolated detail is formatted only then, so a call that worked allocates nothing.</summary>
+    public static void ThrowIfFailed(SocketError error, [InterpolatedStringHandlerArgument(nameof(error))] ref FailureDetail detail)
+    {
+        if (error != SocketError.Success)
+        {
+            throw Exception(error, detail.ToStringAndClear());
         }
     }
 
@@ -47,4 +57,25 @@ internal static class SocketErrors
     };
 
     public static string Format(IPAddress address, int port) => new IPEndPoint(address, port).ToString();
+}
+
+/// <summary>An interpolated message formatted only when its <see cref="SocketError"/> is a failure.</summary>
+[InterpolatedStringHandler]
+internal ref struct FailureDetail
+{
+    private DefaultInterpolatedStringHandler inner;
+
+    public FailureDetail(int literalLength, int formattedCount, SocketError error, out bool shouldAppend)
+    {
+        shouldAppend = error != SocketError.Success;
+        inner = shouldAppend ? new DefaultInterpolatedStringHandler(literalLength, formattedCount) : default;
+    }
+
+    public void AppendLiteral(string value) => inner.AppendLiteral(value);
+
+    public void AppendFormatted<T>(T value) => inner.AppendFormatted(value);
+
+    public void AppendFormatted<T>(T value, string? format) => inner.AppendFormatted(value, format);
+
+    public string ToStringAndClear() => inner.ToStringAndClear();
 }

@@ -1,0 +1,343 @@
+using System.Net;
+using System.Net.Sockets;
+using SimNet.Transport;
+using SimNet.Transport.Tcp;
+
+namespace SimNet.Sockets;
+
+/// <summary>
+/// What each async operation of <see cref="Socket"/> tries, on the one waiter type of the transport
+/// layer (<see cref="SocketOperation{T}"/>, which owns the locking, the waiting and the completion).
+/// </summary>
+public sealed partial class Socket
+{
+    // One reusable operation per direction (and, for UDP, per result type), as the runtime's sockets keep
+    // one awaitable per direction: an operation that has to wait allocates nothing once its socket has waited before.
+    private object? udpReceive;
+    private StreamTransfer? receiveIo;
+    private StreamTransfer? sendIo;
+
+    /// <summary>The socket's idle UDP receive of result type <typeparamref name="T"/>, or a new one.</summary>
+    private DatagramReceive<T> RentDatagramReceive<T>()
+    {
+        if (udpReceive is DatagramReceive<T> { IsIdle: true } idle)
+        {
+            return idle;
+        }
+
+        var op = new DatagramReceive<T>(this);
+        udpReceive = op;
+        return op;
+    }
+
+    /// <summary>
+    /// Receives into <paramref name="buffer"/> (or sends all of <paramref name="data"/>) through the socket's
+    /// pooled operation of that direction; completes at once when the endpoint can answer now.
+    /// </summary>
+    private ValueTask<int> StreamIoAsync(bool send, Memory<byte> buffer, ReadOnlyMemory<byte> data, bool peek, CancellationToken cancellationToken)
+    {
+        ThrowIfDisposed();
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return ValueTask.FromCanceled<int>(cancellationToken);
+        }
+
+        ref StreamTransfer? slot = ref send ? ref sendIo : ref receiveIo;
+        StreamTransfer op = slot is { IsIdle: true } idle ? idle : (slot = new StreamTransfer(this, send ? StreamKind.Send : StreamKind.Receive));
+        return RunAsync(op.With(buffer, data, peek), cancellationToken);
+    }
+
+    /// <summary>Runs a value-task operation: at once when it can answer now, else pending on the operation.</summary>
+    private static ValueTask<T> RunAsync<T>(SocketOperation<T> op, CancellationToken cancellationToken)
+    {
+        if (!op.Start(notify: false, cancellationToken, out T? result, out SocketError error))
+        {
+            return op.AsValueTask();
+        }
+
+        return error == SocketError.Success ? new ValueTask<T>(result!) : ValueTask.FromException<T>(op.ToException(error));
+    }
+
+    /// <summary>Runs a value-task operation without a result.</summary>
+    private static ValueTask RunAsyncWithoutResult<T>(SocketOperation<T> op, CancellationToken cancellationToken)
+    {
+        if (!op.Start(notify: false, cancellationToken, out _, out SocketError error))
+        {
+            return op.AsValueTaskWithoutResult();
+        }
+
+        return error == SocketError.Success ? ValueTask.CompletedTask : ValueTask.FromException(op.ToException(error));
+    }
+
+    /// <summary>
+    /// Runs a SocketAsyncEventArgs operation: false when done at once (then <paramref name="atOnce"/> fills
+    /// the args and Completed is not raised), true when pending (the operation raises Completed later).
+    /// </summary>
+    private bool RunArgs<T>(SocketOperation<T> op, SocketAsyncEventArgs e, Action<Socket, SocketAsyncEventArgs, T?, SocketError>? atOnce = null)
+    {
+        if (op.Start(notify: true, CancellationToken.None, out T? result, out SocketError error))
+        {
+            atOnce?.Invoke(this, e, result, error);
+            e.FinishSynchronously();
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// An async UDP receive: takes the datagram inside the delivery event and projects it to the result
+    /// type (bytes, <see cref="SocketReceiveFromResult"/>, <see cref="SocketReceiveMessageFromResult"/>).
+    /// </summary>
+    private sealed class DatagramReceive<T> : SocketOperation<T>
+    {
+        private readonly Socket socket;
+        private Memory<byte> buffer;
+        private bool peek;
+        private EndPoint? given;
+        private Func<Socket, ReceivedDatagram, EndPoint?, T>? project;
+
+        public DatagramReceive(Socket socket)
+            : base(socket.sim, socket.udp!) => this.socket = socket;
+
+        public DatagramReceive<T> With(Memory<byte> buffer, SocketFlags flags, EndPoint? given, Func<Socket, ReceivedDatagram, EndPoint?, T> project)
+        {
+            this.buffer = buffer;
+            peek = (flags & SocketFlags.Peek) != 0;
+            this.given = given;
+            this.project = project;
+            return this;
+        }
+
+        public override string DescribeWait() => $"an async receive on {socket.udp!.Describe()}";
+
+        protected override bool TryStep(out T result, out SocketError error)
+        {
+            // After Shutdown(Receive) an async receive still waits for the next datagram (measured: the
+            // runtime's async path waits for one, unlike a blocking receive, which returns 0 at once).
+            error = socket.udp!.TryReceive(buffer.Span, peek, out ReceivedDatagram d);
+            result = error == SocketError.Success ? project!(socket, d, given) : default!;
+            return error != SocketError.WouldBlock;
+        }
+
+        protected override Exception Failure(SocketError error) =>
+            SocketErrors.Exception(error, error == SocketError.OperationAborted
+                ? "the socket was closed while a receive was pending"
+                : $"receive on {socket.udp!.Describe()}");
+
+        protected override void Clear()
+        {
+            buffer = default;
+            given = null;
+            project = null;
+        }
+    }
+
+    /// <summary>A SocketAsyncEventArgs UDP receive: fills the args in the delivery event, raises Completed in the completion.</summary>
+    private sealed class DatagramArgsReceive : SocketOperation<int>
+    {
+        private readonly Socket socket;
+        private readonly SocketAsyncEventArgs args;
+        private bool stepped;
+
+        public DatagramArgsReceive(Socket socket, SocketAsyncEventArgs args)
+            : base(socket.sim, socket.udp!)
+        {
+            this.socket = socket;
+            this.args = args;
+        }
+
+        public override string DescribeWait() => $"a {args.LastOperation} (SocketAsyncEventArgs) on {socket.udp!.Describe()}";
+
+        protected override bool TryStep(out int result, out SocketError error)
+        {
+            // WouldBlock also after Shutdown(Receive), as the Task forms (measured).
+            error = socket.udp!.TryReceive(args.Window.Span, (args.SocketFlags & SocketFlags.Peek) != 0, out ReceivedDatagram d);
+            result = error == SocketError.Success ? d.Length : 0;
+            if (error == SocketError.WouldBlock)
+            {
+                return false;
+            }
+
+            stepped = true;
+            args.SocketError = error;
+            args.BytesTransferred = result;
+            if (error == SocketError.Success && d.Source is not null)
+            {
+                if (args.LastOperation != SocketAsyncOperation.Receive)
+                {
+                    args.RemoteEndPoint = socket.RemoteFor(d.Source, d.SourcePort);
+                }
+
+                args.ReceiveMessageFromPacketInfo = new IPPacketInformation(d.Destination, d.Adapter);
+                args.SocketFlags = d.Truncated ? SocketFlags.Truncated : SocketFlags.None;
+            }
+
+            return true;
+        }
+
+        protected override Exception Failure(SocketError error) => SocketErrors.Exception(error, DescribeWait());
+
+        protected override void Notify(int result, SocketError error, Exception? exception)
+        {
+            if (!stepped)
+            {
+                // Closed while pending: the step never ran.
+                args.SocketError = error;
+                args.BytesTransferred = 0;
+            }
+
+            args.FinishAndRaise();
+        }
+    }
+
+    private enum StreamKind
+    {
+        Receive,
+        Send,
+        Connect,
+    }
+
+    /// <summary>
+    /// An async receive, send (every byte) or connect on a stream socket, as a value task or, with
+    /// <see cref="Args"/> set, as a SocketAsyncEventArgs operation.
+    /// </summary>
+    private sealed class StreamTransfer : SocketOperation<int>
+    {
+        private readonly Socket socket;
+        private readonly StreamKind kind;
+        private Memory<byte> buffer;
+        private ReadOnlyMemory<byte> data;
+        private bool peek;
+        private bool zeroByteWaits;
+        private int total;
+
+        public StreamTransfer(Socket socket, StreamKind kind, string? what = null)
+            : base(socket.sim, socket.tcp!)
+        {
+            this.socket = socket;
+            this.kind = kind;
+            What = what ?? kind switch
+            {
+                StreamKind.Receive => "an async receive",
+                StreamKind.Send => "an async send",
+                _ => "an async connect",
+            };
+        }
+
+        public string What { get; }
+
+        /// <summary>Set for a SocketAsyncEventArgs operation: its outcome goes there and Completed is raised.</summary>
+        public SocketAsyncEventArgs? Args { get; init; }
+
+        public StreamTransfer With(Memory<byte> buffer, ReadOnlyMemory<byte> data, bool peek, bool zeroByteWaits = true)
+        {
+            this.buffer = buffer;
+            this.data = data;
+            this.peek = peek;
+            this.zeroByteWaits = zeroByteWaits;
+            total = 0;
+            return this;
+        }
+
+        public override string DescribeWait() => $"{What} on {socket.Tcp.Describe()}";
+
+        protected override SocketError Prepare() =>
+            kind == StreamKind.Connect && socket.disposed ? SocketError.OperationAborted : SocketError.Success;
+
+        protected override bool TryStep(out int result, out SocketError error)
+        {
+            TcpEndpoint tcp = socket.Tcp;
+            switch (kind)
+            {
+                case StreamKind.Receive:
+                    if (zeroByteWaits && buffer.IsEmpty && !tcp.IsReadable && TcpStateMachine.IsSynchronized(tcp.State))
+                    {
+                        // An async zero-byte receive waits until data (or the end, or an error) is there and
+                        // then completes with 0, as .NET's does: SocketsHttpHandler and Kestrel rely on it to
+                        // wait for input without holding a buffer.
+                        (result, error) = (0, SocketError.WouldBlock);
+                        return false;
+                    }
+
+                    error = tcp.Receive(buffer.Span, peek, out result);
+                    return error != SocketError.WouldBlock;
+
+                case StreamKind.Send:
+                    if (total > 0 && tcp.PendingError != SocketError.Success)
+                    {
+                        (result, error) = (total, SocketError.Success); // what was taken counts; the error waits for the next call
+                        return true;
+                    }
+
+                    error = tcp.Send(data.Span[total..], out int sent);
+                    total += sent;
+                    result = total;
+                    return !(error == SocketError.WouldBlock || (error == SocketError.Success && total < data.Length));
+
+                default:
+                    result = 0;
+                    if (!socket.disposed && !tcp.ConnectFinished)
+                    {
+                        error = SocketError.WouldBlock;
+                        return false;
+                    }
+
+                    error = socket.FinishStreamConnect();
+                    return true;
+            }
+        }
+
+        protected override Exception Failure(SocketError error) => socket.StreamFailure(error, What);
+
+        protected override void Notify(int result, SocketError error, Exception? exception)
+        {
+            SocketAsyncEventArgs e = Args!;
+            socket.SetArgsResult(e, result, error, What);
+            e.FinishAndRaise();
+        }
+
+        protected override void Clear()
+        {
+            buffer = default;
+            data = default;
+        }
+    }
+
+    /// <summary>An async accept (value task, or SocketAsyncEventArgs with <see cref="Args"/> set).</summary>
+    private sealed class StreamAccept : SocketOperation<Socket>
+    {
+        private readonly Socket socket;
+        private readonly string what;
+
+        public StreamAccept(Socket socket, string what)
+            : base(socket.sim, socket.tcp!)
+        {
+            this.socket = socket;
+            this.what = what;
+        }
+
+        public SocketAsyncEventArgs? Args { get; init; }
+
+        public override string DescribeWait() => $"{what} on {socket.Tcp.Describe()}";
+
+        protected override SocketError Prepare() => socket.disposed ? SocketError.OperationAborted : SocketError.Success;
+
+        protected override bool TryStep(out Socket result, out SocketError error)
+        {
+            error = socket.Tcp.TryAccept(out TcpEndpoint? child);
+            result = error == SocketError.Success ? new Socket(socket, child!) : null!;
+            return error == SocketError.Success;
+        }
+
+        protected override Exception Failure(SocketError error) => socket.StreamFailure(error, what);
+
+        protected override void Notify(Socket? result, SocketError error, Exception? exception)
+        {
+            SocketAsyncEventArgs e = Args!;
+            e.AcceptSocket = result;
+            e.SocketError = error;
+            e.FinishAndRaise();
+        }
+    }
+}
