@@ -68,6 +68,15 @@ internal abstract class SocketOperation<T> : SimulationWait, IUdpWaiter, ITcpWai
     {
     }
 
+    /// <summary>Whether a pending operation is listed in deadlock reports (a standing listener, such as WinRT's MessageReceived, is not).</summary>
+    protected virtual bool Reported => true;
+
+    /// <summary>Whether the outcome is raised on the simulation's context (WinRT events) instead of as a completion with no context.</summary>
+    protected virtual bool NotifiesInContext => false;
+
+    /// <summary>Whether a close of the endpoint is raised (through <see cref="Notify"/> or the value task); a standing listener just stops.</summary>
+    protected virtual bool RaisesAbort => true;
+
     /// <summary>Called when the operation is free again, to drop references to buffers and results.</summary>
     protected virtual void Clear()
     {
@@ -106,7 +115,11 @@ internal abstract class SocketOperation<T> : SimulationWait, IUdpWaiter, ITcpWai
 
             core.Reset();
             cancellationToken = token;
-            sim.AddWait(this);
+            if (Reported)
+            {
+                sim.AddWait(this);
+            }
+
             if (token.CanBeCanceled)
             {
                 registration = token.UnsafeRegister(static s => ((SocketOperation<T>)s!).Cancel(), this);
@@ -127,6 +140,18 @@ internal abstract class SocketOperation<T> : SimulationWait, IUdpWaiter, ITcpWai
         result = default;
         error = SocketError.IOPending;
         return false;
+    }
+
+    /// <summary>Starts a notifying operation whose outcome, even one ready at once, is always raised through <see cref="Notify"/>.</summary>
+    public void StartNotifying()
+    {
+        if (Start(notify: true, CancellationToken.None, out T? ready, out SocketError status))
+        {
+            idle = 0;
+            notifies = true;
+            (result, error, exception) = (ready, status, null);
+            Schedule();
+        }
     }
 
     /// <summary>The exception a failure ends this operation with (for an operation that failed at once).</summary>
@@ -167,10 +192,22 @@ internal abstract class SocketOperation<T> : SimulationWait, IUdpWaiter, ITcpWai
         }
         else
         {
-            sim.PostCompletion(static s => ((SocketOperation<T>)s!).Publish(), this);
+            Schedule();
         }
 
         return true;
+    }
+
+    private void Schedule()
+    {
+        if (NotifiesInContext)
+        {
+            sim.Context.Post(static s => ((SocketOperation<T>)s!).Publish(), this);
+        }
+        else
+        {
+            sim.PostCompletion(static s => ((SocketOperation<T>)s!).Publish(), this);
+        }
     }
 
     /// <summary>The endpoint closed under the operation: it ends at once (the caller of Dispose may await it without driving).</summary>
@@ -178,9 +215,13 @@ internal abstract class SocketOperation<T> : SimulationWait, IUdpWaiter, ITcpWai
     {
         Finish();
         (result, error, exception) = (default, status, null);
-        if (notifies)
+        if (!RaisesAbort)
         {
-            sim.PostCompletion(static s => ((SocketOperation<T>)s!).Publish(), this);
+            Release();
+        }
+        else if (notifies)
+        {
+            Schedule();
         }
         else
         {
@@ -224,7 +265,10 @@ internal abstract class SocketOperation<T> : SimulationWait, IUdpWaiter, ITcpWai
     {
         registration.Unregister();
         registration = default;
-        sim.RemoveWait(this);
+        if (Reported)
+        {
+            sim.RemoveWait(this);
+        }
     }
 
     private void Publish()

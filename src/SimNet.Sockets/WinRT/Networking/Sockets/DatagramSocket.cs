@@ -511,7 +511,7 @@ public sealed class DatagramSocket : IDisposable
         if (!receiving && endpoint.IsBound && !endpoint.Closed)
         {
             receiving = true;
-            endpoint.AddWaiter(receiver);
+            receiver.StartNotifying();
         }
     }
 
@@ -536,12 +536,9 @@ public sealed class DatagramSocket : IDisposable
         {
             Host.SetCurrent(previous);
             SimNet.Kernel.OffThreadWork.Enter(previousMarker);
-            lock (host.Simulation.Gate)
+            if (!disposed)
             {
-                if (!disposed)
-                {
-                    endpoint.AddWaiter(receiver);
-                }
+                receiver.StartNotifying();
             }
         }
     }
@@ -571,29 +568,39 @@ public sealed class DatagramSocket : IDisposable
             new HostName(d.Source, null), d.SourcePort.ToString(CultureInfo.InvariantCulture), new HostName(localAddress, null), data, null);
     }
 
-    /// <summary>Takes one datagram (or a pending ICMP error) off the endpoint and posts its event to the simulation's context.</summary>
-    private sealed class Receiver : IUdpWaiter
+    /// <summary>
+    /// The standing receive behind <see cref="MessageReceived"/>, on the socket APIs' one waiter type: takes one
+    /// datagram (or a pending ICMP error) off the endpoint and raises its event on the simulation's context,
+    /// which then starts it again. Not listed in deadlock reports; a close just stops it.
+    /// </summary>
+    private sealed class Receiver : SocketOperation<(byte[] Data, ReceivedDatagram Datagram)>
     {
         private readonly DatagramSocket socket;
 
-        public Receiver(DatagramSocket socket) => this.socket = socket;
+        public Receiver(DatagramSocket socket)
+            : base(socket.host.Simulation, socket.endpoint) => this.socket = socket;
 
-        public bool TryComplete(UdpEndpoint endpoint)
+        protected override bool Reported => false;
+
+        protected override bool NotifiesInContext => true;
+
+        protected override bool RaisesAbort => false;
+
+        public override string DescribeWait() => $"MessageReceived on {socket.endpoint.Describe()}";
+
+        protected override bool TryStep(out (byte[] Data, ReceivedDatagram Datagram) result, out Win32Error error)
         {
+            UdpEndpoint endpoint = socket.endpoint;
             byte[] data = new byte[endpoint.Available];
-            Win32Error status = endpoint.TryReceive(data, peek: false, out ReceivedDatagram datagram);
-            if (status == Win32Error.WouldBlock)
-            {
-                return false;
-            }
-
-            socket.host.Simulation.Context.Post(_ => socket.Raise(status, data, datagram), null);
-            return true;
+            error = endpoint.TryReceive(data, peek: false, out ReceivedDatagram datagram);
+            result = (data, datagram);
+            return error != Win32Error.WouldBlock;
         }
 
-        public void Abort(Win32Error error)
-        {
-        }
+        protected override Exception Failure(Win32Error error) => HResults.Socket(error);
+
+        protected override void Notify((byte[] Data, ReceivedDatagram Datagram) result, Win32Error error, Exception? exception) =>
+            socket.Raise(error, result.Data, result.Datagram);
     }
 
     // ---------------------------------------------------------------- names
