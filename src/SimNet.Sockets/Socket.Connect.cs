@@ -88,24 +88,15 @@ public sealed partial class Socket
             return;
         }
 
-        lock (sim.Gate)
-        {
-            ThrowIfDisposed();
-            NetBeforeConnect();
-            bool wasBound = udp!.IsBound;
-            SocketError error = udp.Connect(remote.Address, remote.Port);
-            NetAfterConnect(error, wasBound);
-            SocketErrors.ThrowIfFailed(error, $"connecting to {remote} from {Host.Name}");
-        }
+        ThrowIfDisposed();
+        NetBeforeConnect();
+        SocketError error = udpCore!.Connect(remote.Address, remote.Port, via: null, out bool wasBound);
+        NetAfterConnect(error, wasBound);
+        SocketErrors.ThrowIfFailed(error, $"connecting to {remote} from {Host.Name}");
     }
 
-    private SocketError TryConnectCore(IPEndPoint remote)
-    {
-        lock (sim.Gate)
-        {
-            return disposed ? SocketError.OperationAborted : udp!.Connect(remote.Address, remote.Port);
-        }
-    }
+    private SocketError TryConnectCore(IPEndPoint remote) =>
+        disposed ? SocketError.OperationAborted : core.Connect(remote.Address, remote.Port);
 
     private static void ValidatePort(int port)
     {

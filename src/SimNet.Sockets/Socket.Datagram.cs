@@ -54,21 +54,21 @@ public sealed partial class Socket
             return StreamSend(buffer);
         }
 
-        lock (sim.Gate)
+        SocketError error = udpCore!.Send(buffer, out bool wasBound);
+        if (error == SocketError.DestinationAddressRequired)
         {
-            if (!udp!.IsConnected)
-            {
-                // Linux binds the socket before it finds there is no peer; .NET does not learn of it.
-                NetAfterSend(SocketError.DestinationAddressRequired, udp.IsBound);
-                udp.AutoBindWildcard();
-                throw SocketErrors.Exception(SocketError.DestinationAddressRequired, "Send needs a connected socket; use SendTo or Connect first.");
-            }
-
-            SocketError error = udp.SendTo(buffer, udp.RemoteAddress!, udp.RemotePort);
-            NetAfterError(error);
-            SocketErrors.ThrowIfFailed(error, $"sending {buffer.Length} bytes to {udp.RemoteAddress}:{udp.RemotePort}");
-            return buffer.Length;
+            // Linux binds the socket before it finds there is no peer; .NET does not learn of it.
+            NetAfterSend(error, wasBound);
+            throw SocketErrors.Exception(error, "Send needs a connected socket; use SendTo or Connect first.");
         }
+
+        NetAfterError(error);
+        if (error != SocketError.Success)
+        {
+            throw SocketErrors.Exception(error, $"sending {buffer.Length} bytes on {core.Describe()}");
+        }
+
+        return buffer.Length;
     }
 
     /// <summary>Sends a datagram to <paramref name="remoteEP"/>.</summary>
@@ -141,19 +141,15 @@ public sealed partial class Socket
     private int SendToCore(ReadOnlySpan<byte> buffer, IPAddress address, int port)
     {
         RequireDatagram("SendTo");
-        lock (sim.Gate)
+        ThrowIfDisposed();
+        SocketError error = udpCore!.SendTo(buffer, address, port, via: null, out bool wasBound);
+        NetAfterSend(error, wasBound);
+        if (error != SocketError.Success)
         {
-            ThrowIfDisposed();
-            bool wasBound = udp!.IsBound;
-            SocketError error = udp.SendTo(buffer, address, port);
-            NetAfterSend(error, wasBound);
-            if (error != SocketError.Success)
-            {
-                throw SocketErrors.Exception(error, $"sending {buffer.Length} bytes to {SocketErrors.Format(address, port)} from {Host.Name}");
-            }
-
-            return buffer.Length;
+            throw SocketErrors.Exception(error, $"sending {buffer.Length} bytes to {SocketErrors.Format(address, port)} from {Host.Name}");
         }
+
+        return buffer.Length;
     }
 
     /// <summary>Sends a datagram to the connected endpoint; UDP sends complete at once.</summary>
@@ -228,11 +224,8 @@ public sealed partial class Socket
 
         IPEndPoint ep = ToIPEndPoint(e.RemoteEndPoint, nameof(e), SocketError.NetworkUnreachable);
         e.StartOperation(SocketAsyncOperation.SendTo);
-        lock (sim.Gate)
-        {
-            e.SocketError = disposed ? SocketError.OperationAborted : udp!.SendTo(e.Window.Span, ep.Address, ep.Port);
-            e.BytesTransferred = e.SocketError == SocketError.Success ? e.Count : 0;
-        }
+        e.SocketError = disposed ? SocketError.OperationAborted : udpCore!.SendTo(e.Window.Span, ep.Address, ep.Port, via: null, out _);
+        e.BytesTransferred = e.SocketError == SocketError.Success ? e.Count : 0;
 
         e.FinishSynchronously();
         return false;
@@ -249,13 +242,8 @@ public sealed partial class Socket
         }
 
         e.StartOperation(SocketAsyncOperation.Send);
-        lock (sim.Gate)
-        {
-            e.SocketError = disposed ? SocketError.OperationAborted
-                : !udp!.IsConnected ? SocketError.DestinationAddressRequired
-                : udp.SendTo(e.Window.Span, udp.RemoteAddress!, udp.RemotePort);
-            e.BytesTransferred = e.SocketError == SocketError.Success ? e.Count : 0;
-        }
+        e.SocketError = disposed ? SocketError.OperationAborted : udpCore!.Send(e.Window.Span, out _);
+        e.BytesTransferred = e.SocketError == SocketError.Success ? e.Count : 0;
 
         e.FinishSynchronously();
         return false;
@@ -453,35 +441,28 @@ public sealed partial class Socket
         long deadline = DeadlineFor(receiveTimeout);
         while (true)
         {
-            bool seated, entered;
-            lock (sim.Gate)
+            ThrowIfDisposed();
+            SocketError error = udpCore!.ReceiveOrTakeSeat(buffer, peek, blocking, deadline, out ReceivedDatagram d, out bool shutDown, out bool seated, out bool entered);
+            if (error == SocketError.Success)
             {
-                ThrowIfDisposed();
-                SocketError error = udp!.TryReceive(buffer, peek, out ReceivedDatagram d);
-                if (error == SocketError.Success)
-                {
-                    return d;
-                }
+                return d;
+            }
 
-                if (error != SocketError.WouldBlock)
-                {
-                    NetAfterError(error);
-                    throw SocketErrors.Exception(error, $"{operation} on {udp.Describe()}");
-                }
+            if (error != SocketError.WouldBlock)
+            {
+                NetAfterError(error);
+                throw SocketErrors.Exception(error, $"{operation} on {core.Describe()}");
+            }
 
-                if (!blocking)
-                {
-                    // Also after SHUT_RD: a non-blocking receive with nothing queued is EAGAIN (measured in a namespace).
-                    throw SocketErrors.Exception(SocketError.WouldBlock, $"{operation} on a non-blocking socket with nothing queued");
-                }
+            if (!blocking)
+            {
+                // Also after SHUT_RD: a non-blocking receive with nothing queued is EAGAIN (measured in a namespace).
+                throw SocketErrors.Exception(SocketError.WouldBlock, $"{operation} on a non-blocking socket with nothing queued");
+            }
 
-                if (udp.ShutdownReceive)
-                {
-                    return default; // Linux: a blocking receive after SHUT_RD returns 0
-                }
-
-                // Nothing queued: take the driver's seat in this lock rather than in WaitUntil's next one.
-                seated = sim.TryTakeDriverSeatLocked(deadline, out entered);
+            if (shutDown)
+            {
+                return default; // Linux: a blocking receive after SHUT_RD returns 0
             }
 
             if (seated)
@@ -527,10 +508,7 @@ public sealed partial class Socket
             return datagram; // WouldBlock here means Shutdown(Receive): Linux returns 0
         }
 
-        lock (sim.Gate)
-        {
-            throw SocketErrors.Exception(error, $"{operation} on {udp!.Describe()}");
-        }
+        throw SocketErrors.Exception(error, $"{operation} on {core.Describe()}");
     }
 
     /// <summary>A blocking receive's attempt, run by the driver under the lock after each step of the simulation.</summary>
@@ -726,10 +704,7 @@ public sealed partial class Socket
     {
         if (deadline == sim.Clock.NowTicks)
         {
-            lock (sim.Gate)
-            {
-                return condition(this);
-            }
+            return core.Read(this, condition);
         }
 
         return sim.WaitUntil(condition, this, deadline, static s => $"a Poll on {s}");

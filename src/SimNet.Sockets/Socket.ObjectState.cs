@@ -86,7 +86,8 @@ public partial class Socket
     private IPEndPoint? NetLocalEndPoint()
     {
         NetConfirmPending();
-        return udp!.IsBound && !netHidesBinding ? new IPEndPoint(udp.LocalAddress!, udp.LocalPort) : null;
+        (IPAddress? address, int port) = udpCore!.Read(udp!, static u => (u.LocalAddress, u.LocalPort));
+        return address is not null && !netHidesBinding ? new IPEndPoint(address, port) : null;
     }
 
     /// <summary>
@@ -102,19 +103,20 @@ public partial class Socket
         }
 
         NetConfirmPending();
-        bool thinksConnected = netConnected || (udp!.IsConnected && !netDisconnected);
+        (IPAddress? peer, int port) = udpCore!.Read(udp!, static u => (u.RemoteAddress, u.RemotePort));
+        bool thinksConnected = netConnected || (peer is not null && !netDisconnected);
         if (!thinksConnected)
         {
             return null;
         }
 
-        if (!udp!.IsConnected)
+        if (peer is null)
         {
             NetAfterError(SocketError.NotConnected);
             throw SocketErrors.Exception(SocketError.NotConnected, "The socket is not connected.");
         }
 
-        return netRemote = new IPEndPoint(udp.RemoteAddress!, udp.RemotePort);
+        return netRemote = new IPEndPoint(peer, port);
     }
 
     /// <summary>
@@ -123,23 +125,13 @@ public partial class Socket
     /// </summary>
     private void NetShutdown(SocketShutdown how)
     {
-        bool kernelConnected = udp!.IsConnected;
-        if (how is SocketShutdown.Send or SocketShutdown.Both)
-        {
-            udp.ShutdownSend = true;
-        }
-
-        if (how is SocketShutdown.Receive or SocketShutdown.Both)
-        {
-            udp.ShutdownReceive = true;
-        }
-
-        if (!kernelConnected && !(netConnected || netDisconnected || udp.IsConnected))
+        bool kernelConnected = udpCore!.Shutdown(how is SocketShutdown.Send or SocketShutdown.Both, how is SocketShutdown.Receive or SocketShutdown.Both) == SocketError.Success;
+        if (!kernelConnected && !(netConnected || netDisconnected))
         {
             throw SocketErrors.Exception(SocketError.NotConnected, "Shutdown needs a connected socket (the directions are marked shut all the same, as on Linux).");
         }
 
-        if (netConnected || (udp.IsConnected && !netDisconnected))
+        if (netConnected || (kernelConnected && !netDisconnected))
         {
             netConnected = false;
             netDisconnected = true;

@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Sockets;
 using SimNet.Topology;
 
+using SimNet.Transport.Sockets;
+
 namespace SimNet.Sockets;
 
 public sealed partial class Socket
@@ -159,15 +161,12 @@ public sealed partial class Socket
                 IPv6MulticastOption m6 when optionLevel == SocketOptionLevel.IPv6 => ResolveMembership(m6.Group, (int)m6.InterfaceIndex, null),
                 _ => throw new ArgumentException($"{optionName} at level {optionLevel} takes a {(optionLevel == SocketOptionLevel.IPv6 ? nameof(IPv6MulticastOption) : nameof(MulticastOption))}.", nameof(optionValue)),
             };
-            lock (sim.Gate)
+            if (error == SocketError.Success)
             {
-                if (error == SocketError.Success)
-                {
-                    error = join ? udp!.Join(group, adapter!) : udp!.Leave(group, adapter!);
-                }
-
-                SocketErrors.ThrowIfFailed(error, $"{optionName} {group} on {Host.Name}/{adapter?.Name ?? "?"}");
+                error = udpCore!.Membership(join, group, adapter!);
             }
+
+            SocketErrors.ThrowIfFailed(error, $"{optionName} {group} on {Host.Name}/{adapter?.Name ?? "?"}");
 
             return;
         }
@@ -197,31 +196,33 @@ public sealed partial class Socket
             return (group, null, SocketError.InvalidArgument);
         }
 
-        lock (sim.Gate)
+        return core.Read((Host, group, interfaceIndex, localAddress), static s => FindMembershipAdapter(s.Host, s.group, s.interfaceIndex, s.localAddress));
+    }
+
+    private static (IPAddress Group, NetworkAdapter? Adapter, SocketError Error) FindMembershipAdapter(Host host, IPAddress group, int interfaceIndex, IPAddress? localAddress)
+    {
+        NetworkAdapter? adapter;
+        if (interfaceIndex != 0)
         {
-            NetworkAdapter? adapter;
-            if (interfaceIndex != 0)
-            {
-                adapter = Host.FindAdapter(interfaceIndex);
-            }
-            else if (localAddress is not null && !localAddress.Equals(IPAddress.Any))
-            {
-                adapter = Host.FindAdapterOwning(localAddress);
-            }
-            else
-            {
-                SimNet.Ip.RouteDecision route = Host.Route(group, null, 0);
-                if (route.Error != SocketError.Success)
-                {
-                    // Linux: no route to the group is ENODEV, which .NET has no name for (measured: SocketError.SocketError).
-                    return (group, null, SocketError.SocketError);
-                }
-
-                adapter = route.Adapter;
-            }
-
-            return adapter is null ? (group, null, SocketError.AddressNotAvailable) : (group, adapter, SocketError.Success);
+            adapter = host.FindAdapter(interfaceIndex);
         }
+        else if (localAddress is not null && !localAddress.Equals(IPAddress.Any))
+        {
+            adapter = host.FindAdapterOwning(localAddress);
+        }
+        else
+        {
+            SimNet.Ip.RouteDecision route = host.Route(group, null, 0);
+            if (route.Error != SocketError.Success)
+            {
+                // Linux: no route to the group is ENODEV, which .NET has no name for (measured: SocketError.SocketError).
+                return (group, null, SocketError.SocketError);
+            }
+
+            adapter = route.Adapter;
+        }
+
+        return adapter is null ? (group, null, SocketError.AddressNotAvailable) : (group, adapter, SocketError.Success);
     }
 
     /// <summary>Reads an option; memberships are not readable, as on the real socket.</summary>
@@ -265,127 +266,133 @@ public sealed partial class Socket
     private void SetIntOption(SocketOptionLevel level, SocketOptionName name, int value)
     {
         ThrowIfDisposed();
-        lock (sim.Gate)
+        core.Update((this, level, name, value), static s => s.Item1.SetIntOptionInKernel(s.level, s.name, s.value));
+    }
+
+    /// <summary>The option table; runs under the core's lock (<see cref="SocketCore.Update"/>).</summary>
+    private void SetIntOptionInKernel(SocketOptionLevel level, SocketOptionName name, int value)
+    {
+        if (tcp is not null)
         {
-            if (tcp is not null)
-            {
-                _ = TrySetStreamOption(level, name, value) ? 0 : throw SocketErrors.Exception(SocketError.ProtocolOption, $"{level}/{name} is not an option of a {ProtocolType} socket in SimNet.");
+            _ = TrySetStreamOption(level, name, value) ? 0 : throw SocketErrors.Exception(SocketError.ProtocolOption, $"{level}/{name} is not an option of a {ProtocolType} socket in SimNet.");
+            return;
+        }
+
+        var u = udp!;
+        switch ((level, name))
+        {
+            case (SocketOptionLevel.Socket, SocketOptionName.Broadcast):
+                u.Broadcast = value != 0;
                 return;
-            }
+            case (SocketOptionLevel.Socket, SocketOptionName.ReuseAddress):
+                u.ReuseAddress = value != 0;
+                return;
+            case (SocketOptionLevel.Socket, SocketOptionName.ExclusiveAddressUse):
+                exclusiveAddressUse = value != 0;
+                if (value != 0)
+                {
+                    u.ReuseAddress = false;
+                }
 
-            var u = udp!;
-            switch ((level, name))
-            {
-                case (SocketOptionLevel.Socket, SocketOptionName.Broadcast):
-                    u.Broadcast = value != 0;
-                    return;
-                case (SocketOptionLevel.Socket, SocketOptionName.ReuseAddress):
-                    u.ReuseAddress = value != 0;
-                    return;
-                case (SocketOptionLevel.Socket, SocketOptionName.ExclusiveAddressUse):
-                    exclusiveAddressUse = value != 0;
-                    if (value != 0)
-                    {
-                        u.ReuseAddress = false;
-                    }
+                return;
+            case (SocketOptionLevel.Socket, SocketOptionName.ReceiveBuffer):
+                u.ReceiveBufferSize = Math.Max(Math.Min(Math.Max(value, 0), BufferSizeMax) * 2, MinReceiveBuffer);
+                return;
+            case (SocketOptionLevel.Socket, SocketOptionName.SendBuffer):
+                u.SendBufferSize = Math.Max(Math.Min(Math.Max(value, 0), BufferSizeMax) * 2, MinSendBuffer);
+                return;
+            case (SocketOptionLevel.Socket, SocketOptionName.ReceiveTimeout):
+                receiveTimeout = Math.Max(value, 0);
+                return;
+            case (SocketOptionLevel.Socket, SocketOptionName.SendTimeout):
+                sendTimeout = Math.Max(value, 0);
+                return;
+            case (SocketOptionLevel.IP or SocketOptionLevel.IPv6, SocketOptionName.IpTimeToLive):
+                RequireLevel(level);
+                // IP_TTL takes 1..255; IPV6_UNICAST_HOPS also takes 0 (measured: Ttl = 0 works on an IPv6 socket).
+                u.TimeToLive = value == -1 ? 64 : value >= (level == SocketOptionLevel.IPv6 ? 0 : 1) && value <= 255 ? value : throw SocketErrors.Exception(SocketError.InvalidArgument, $"a TTL must be 1 to 255 (0 to 255 for IPv6, or -1 for the default), not {value}.");
+                return;
+            case (SocketOptionLevel.IP or SocketOptionLevel.IPv6, SocketOptionName.MulticastTimeToLive):
+                RequireLevel(level);
+                u.MulticastTimeToLive = value == -1 ? 1 : value is >= 0 and <= 255 ? value : throw SocketErrors.Exception(SocketError.InvalidArgument, $"a multicast TTL must be 0 to 255, not {value}.");
+                return;
+            case (SocketOptionLevel.IP or SocketOptionLevel.IPv6, SocketOptionName.MulticastLoopback):
+                RequireLevel(level);
+                u.MulticastLoopback = value != 0;
+                return;
+            case (SocketOptionLevel.IP or SocketOptionLevel.IPv6, SocketOptionName.DontFragment):
+                RequireLevel(level);
+                u.DontFragment = value != 0;
+                return;
+            case (SocketOptionLevel.IP or SocketOptionLevel.IPv6, SocketOptionName.PacketInformation):
+                packetInformation = value != 0; // SimNet always knows where a datagram arrived; kept for GetSocketOption
+                return;
+            case (SocketOptionLevel.IP, SocketOptionName.MulticastInterface):
+                u.MulticastInterface = MulticastInterfaceFromIPv4Option(value);
+                multicastInterfaceRaw = value;
+                return;
+            case (SocketOptionLevel.IPv6, SocketOptionName.MulticastInterface):
+                if (value != 0 && Host.FindAdapter(value) is null)
+                {
+                    throw SocketErrors.Exception(SocketError.AddressNotAvailable, $"{Host.Name} has no interface with index {value}.");
+                }
 
-                    return;
-                case (SocketOptionLevel.Socket, SocketOptionName.ReceiveBuffer):
-                    u.ReceiveBufferSize = Math.Max(Math.Min(Math.Max(value, 0), BufferSizeMax) * 2, MinReceiveBuffer);
-                    return;
-                case (SocketOptionLevel.Socket, SocketOptionName.SendBuffer):
-                    u.SendBufferSize = Math.Max(Math.Min(Math.Max(value, 0), BufferSizeMax) * 2, MinSendBuffer);
-                    return;
-                case (SocketOptionLevel.Socket, SocketOptionName.ReceiveTimeout):
-                    receiveTimeout = Math.Max(value, 0);
-                    return;
-                case (SocketOptionLevel.Socket, SocketOptionName.SendTimeout):
-                    sendTimeout = Math.Max(value, 0);
-                    return;
-                case (SocketOptionLevel.IP or SocketOptionLevel.IPv6, SocketOptionName.IpTimeToLive):
-                    RequireLevel(level);
-                    // IP_TTL takes 1..255; IPV6_UNICAST_HOPS also takes 0 (measured: Ttl = 0 works on an IPv6 socket).
-                    u.TimeToLive = value == -1 ? 64 : value >= (level == SocketOptionLevel.IPv6 ? 0 : 1) && value <= 255 ? value : throw SocketErrors.Exception(SocketError.InvalidArgument, $"a TTL must be 1 to 255 (0 to 255 for IPv6, or -1 for the default), not {value}.");
-                    return;
-                case (SocketOptionLevel.IP or SocketOptionLevel.IPv6, SocketOptionName.MulticastTimeToLive):
-                    RequireLevel(level);
-                    u.MulticastTimeToLive = value == -1 ? 1 : value is >= 0 and <= 255 ? value : throw SocketErrors.Exception(SocketError.InvalidArgument, $"a multicast TTL must be 0 to 255, not {value}.");
-                    return;
-                case (SocketOptionLevel.IP or SocketOptionLevel.IPv6, SocketOptionName.MulticastLoopback):
-                    RequireLevel(level);
-                    u.MulticastLoopback = value != 0;
-                    return;
-                case (SocketOptionLevel.IP or SocketOptionLevel.IPv6, SocketOptionName.DontFragment):
-                    RequireLevel(level);
-                    u.DontFragment = value != 0;
-                    return;
-                case (SocketOptionLevel.IP or SocketOptionLevel.IPv6, SocketOptionName.PacketInformation):
-                    packetInformation = value != 0; // SimNet always knows where a datagram arrived; kept for GetSocketOption
-                    return;
-                case (SocketOptionLevel.IP, SocketOptionName.MulticastInterface):
-                    u.MulticastInterface = MulticastInterfaceFromIPv4Option(value);
-                    multicastInterfaceRaw = value;
-                    return;
-                case (SocketOptionLevel.IPv6, SocketOptionName.MulticastInterface):
-                    if (value != 0 && Host.FindAdapter(value) is null)
-                    {
-                        throw SocketErrors.Exception(SocketError.AddressNotAvailable, $"{Host.Name} has no interface with index {value}.");
-                    }
+                u.MulticastInterface = value;
+                multicastInterfaceRaw = value;
+                return;
+            case (SocketOptionLevel.IPv6, SocketOptionName.IPv6Only) when AddressFamily == AddressFamily.InterNetworkV6:
+                if (u.IsBound)
+                {
+                    throw SocketErrors.Exception(SocketError.InvalidArgument, "IPv6Only (DualMode) cannot change after Bind.");
+                }
 
-                    u.MulticastInterface = value;
-                    multicastInterfaceRaw = value;
-                    return;
-                case (SocketOptionLevel.IPv6, SocketOptionName.IPv6Only) when AddressFamily == AddressFamily.InterNetworkV6:
-                    if (u.IsBound)
-                    {
-                        throw SocketErrors.Exception(SocketError.InvalidArgument, "IPv6Only (DualMode) cannot change after Bind.");
-                    }
-
-                    u.DualMode = value == 0;
-                    return;
-                case (SocketOptionLevel.IP or SocketOptionLevel.IPv6, SocketOptionName.AddMembership or SocketOptionName.DropMembership):
-                    // The kernel gets 4 bytes where it wants an ip_mreq: EINVAL (measured).
-                    throw SocketErrors.Exception(SocketError.InvalidArgument, $"{name} takes a {nameof(MulticastOption)}, not an integer.");
-                case (SocketOptionLevel.Tcp, _):
-                    throw SocketErrors.Exception(SocketError.OperationNotSupported, $"{level}/{name}: a {ProtocolType} socket has no TCP options.");
-                default:
-                    throw SocketErrors.Exception(SocketError.ProtocolOption, $"{level}/{name} is not an option of a {ProtocolType} socket in SimNet.");
-            }
+                u.DualMode = value == 0;
+                return;
+            case (SocketOptionLevel.IP or SocketOptionLevel.IPv6, SocketOptionName.AddMembership or SocketOptionName.DropMembership):
+                // The kernel gets 4 bytes where it wants an ip_mreq: EINVAL (measured).
+                throw SocketErrors.Exception(SocketError.InvalidArgument, $"{name} takes a {nameof(MulticastOption)}, not an integer.");
+            case (SocketOptionLevel.Tcp, _):
+                throw SocketErrors.Exception(SocketError.OperationNotSupported, $"{level}/{name}: a {ProtocolType} socket has no TCP options.");
+            default:
+                throw SocketErrors.Exception(SocketError.ProtocolOption, $"{level}/{name} is not an option of a {ProtocolType} socket in SimNet.");
         }
     }
 
     private int GetIntOption(SocketOptionLevel level, SocketOptionName name)
     {
         ThrowIfDisposed();
-        lock (sim.Gate)
-        {
-            if (tcp is not null)
-            {
-                return TryGetStreamOption(level, name) ?? throw SocketErrors.Exception(SocketError.ProtocolOption, $"{level}/{name} is not an option of a {ProtocolType} socket in SimNet.");
-            }
+        return core.Read((this, level, name), static s => s.Item1.GetIntOptionInKernel(s.level, s.name));
+    }
 
-            var u = udp!;
-            return (level, name) switch
-            {
-                (SocketOptionLevel.Socket, SocketOptionName.Broadcast) => u.Broadcast ? 1 : 0,
-                (SocketOptionLevel.Socket, SocketOptionName.ReuseAddress) => u.ReuseAddress ? 1 : 0,
-                (SocketOptionLevel.Socket, SocketOptionName.ExclusiveAddressUse) => (exclusiveAddressUse ?? !u.ReuseAddress) && !u.ReuseAddress ? 1 : 0,
-                (SocketOptionLevel.Socket, SocketOptionName.ReceiveBuffer) => u.ReceiveBufferSize,
-                (SocketOptionLevel.Socket, SocketOptionName.SendBuffer) => u.SendBufferSize,
-                (SocketOptionLevel.Socket, SocketOptionName.ReceiveTimeout) => receiveTimeout,
-                (SocketOptionLevel.Socket, SocketOptionName.SendTimeout) => sendTimeout,
-                (SocketOptionLevel.Socket, SocketOptionName.Error) => (int)u.TakePendingError(),
-                (SocketOptionLevel.IP or SocketOptionLevel.IPv6, SocketOptionName.IpTimeToLive) => RequireLevel(level, u.TimeToLive),
-                (SocketOptionLevel.IP or SocketOptionLevel.IPv6, SocketOptionName.MulticastTimeToLive) => RequireLevel(level, u.MulticastTimeToLive),
-                (SocketOptionLevel.IP or SocketOptionLevel.IPv6, SocketOptionName.MulticastLoopback) => RequireLevel(level, u.MulticastLoopback ? 1 : 0),
-                (SocketOptionLevel.IP or SocketOptionLevel.IPv6, SocketOptionName.DontFragment) => RequireLevel(level, u.DontFragment ? 1 : 0),
-                (SocketOptionLevel.IP or SocketOptionLevel.IPv6, SocketOptionName.PacketInformation) => packetInformation ? 1 : 0,
-                (SocketOptionLevel.IP or SocketOptionLevel.IPv6, SocketOptionName.MulticastInterface) => multicastInterfaceRaw,
-                (SocketOptionLevel.IPv6, SocketOptionName.IPv6Only) when AddressFamily == AddressFamily.InterNetworkV6 => u.DualMode ? 0 : 1,
-                (SocketOptionLevel.Tcp, _) => throw SocketErrors.Exception(SocketError.OperationNotSupported, $"{level}/{name}: a {ProtocolType} socket has no TCP options."),
-                _ => throw SocketErrors.Exception(SocketError.ProtocolOption, $"{level}/{name} is not an option of a {ProtocolType} socket in SimNet."),
-            };
+    /// <summary>The option table; runs under the core's lock (<see cref="SocketCore.Read"/>).</summary>
+    private int GetIntOptionInKernel(SocketOptionLevel level, SocketOptionName name)
+    {
+        if (tcp is not null)
+        {
+            return TryGetStreamOption(level, name) ?? throw SocketErrors.Exception(SocketError.ProtocolOption, $"{level}/{name} is not an option of a {ProtocolType} socket in SimNet.");
         }
+
+        var u = udp!;
+        return (level, name) switch
+        {
+            (SocketOptionLevel.Socket, SocketOptionName.Broadcast) => u.Broadcast ? 1 : 0,
+            (SocketOptionLevel.Socket, SocketOptionName.ReuseAddress) => u.ReuseAddress ? 1 : 0,
+            (SocketOptionLevel.Socket, SocketOptionName.ExclusiveAddressUse) => (exclusiveAddressUse ?? !u.ReuseAddress) && !u.ReuseAddress ? 1 : 0,
+            (SocketOptionLevel.Socket, SocketOptionName.ReceiveBuffer) => u.ReceiveBufferSize,
+            (SocketOptionLevel.Socket, SocketOptionName.SendBuffer) => u.SendBufferSize,
+            (SocketOptionLevel.Socket, SocketOptionName.ReceiveTimeout) => receiveTimeout,
+            (SocketOptionLevel.Socket, SocketOptionName.SendTimeout) => sendTimeout,
+            (SocketOptionLevel.Socket, SocketOptionName.Error) => (int)u.TakePendingError(),
+            (SocketOptionLevel.IP or SocketOptionLevel.IPv6, SocketOptionName.IpTimeToLive) => RequireLevel(level, u.TimeToLive),
+            (SocketOptionLevel.IP or SocketOptionLevel.IPv6, SocketOptionName.MulticastTimeToLive) => RequireLevel(level, u.MulticastTimeToLive),
+            (SocketOptionLevel.IP or SocketOptionLevel.IPv6, SocketOptionName.MulticastLoopback) => RequireLevel(level, u.MulticastLoopback ? 1 : 0),
+            (SocketOptionLevel.IP or SocketOptionLevel.IPv6, SocketOptionName.DontFragment) => RequireLevel(level, u.DontFragment ? 1 : 0),
+            (SocketOptionLevel.IP or SocketOptionLevel.IPv6, SocketOptionName.PacketInformation) => packetInformation ? 1 : 0,
+            (SocketOptionLevel.IP or SocketOptionLevel.IPv6, SocketOptionName.MulticastInterface) => multicastInterfaceRaw,
+            (SocketOptionLevel.IPv6, SocketOptionName.IPv6Only) when AddressFamily == AddressFamily.InterNetworkV6 => u.DualMode ? 0 : 1,
+            (SocketOptionLevel.Tcp, _) => throw SocketErrors.Exception(SocketError.OperationNotSupported, $"{level}/{name}: a {ProtocolType} socket has no TCP options."),
+            _ => throw SocketErrors.Exception(SocketError.ProtocolOption, $"{level}/{name} is not an option of a {ProtocolType} socket in SimNet."),
+        };
     }
 
     private void RequireLevel(SocketOptionLevel level) => RequireLevel(level, 0);

@@ -1,6 +1,7 @@
 using SimNet.Kernel;
 using System.Net;
 using System.Net.Sockets;
+using SimNet.Transport.Sockets;
 using SimNet.Transport.Tcp;
 
 namespace SimNet.Sockets;
@@ -11,6 +12,7 @@ namespace SimNet.Sockets;
 /// </summary>
 public sealed partial class Socket
 {
+    private readonly TcpSocketCore? tcpCore;
     private readonly TcpEndpoint? tcp;
     private bool streamConnected;
     private bool nonBlockingConnect;
@@ -24,17 +26,10 @@ public sealed partial class Socket
         AddressFamily = listener.AddressFamily;
         SocketType = SocketType.Stream;
         ProtocolType = ProtocolType.Tcp;
+        core = tcpCore = new TcpSocketCore(Host, accepted);
         tcp = accepted;
         streamConnected = true;
         explicitlyBound = true;
-    }
-
-    private static TcpEndpoint NewStreamEndpoint(Topology.Host host, AddressFamily family, bool dualMode)
-    {
-        lock (host.Simulation.Gate)
-        {
-            return new TcpEndpoint(host, family) { DualMode = dualMode };
-        }
     }
 
     private TcpEndpoint Tcp => tcp!;
@@ -43,35 +38,25 @@ public sealed partial class Socket
 
     private EndPoint? StreamLocalEndPoint()
     {
-        lock (sim.Gate)
-        {
-            return explicitlyBound && Tcp.LocalAddress is { } a ? StreamEndPoint(a, Tcp.LocalPort) : null;
-        }
+        (IPAddress? address, int port) = tcpCore!.Read(Tcp, static t => (t.LocalAddress, t.LocalPort));
+        return explicitlyBound && address is not null ? StreamEndPoint(address, port) : null;
     }
 
     private EndPoint? StreamRemoteEndPoint()
     {
-        lock (sim.Gate)
-        {
-            return streamConnected && Tcp.RemoteAddress is { } a ? StreamEndPoint(a, Tcp.RemotePort) : null;
-        }
+        (IPAddress? address, int port) = tcpCore!.Read(Tcp, static t => (t.RemoteAddress, t.RemotePort));
+        return streamConnected && address is not null ? StreamEndPoint(address, port) : null;
     }
 
     private void StreamBind(IPEndPoint ep)
     {
-        lock (sim.Gate)
-        {
-            SocketErrors.ThrowIfFailed(Tcp.Bind(ep.Address, ep.Port), $"binding {ep} on {Host.Name}");
-            explicitlyBound = true;
-        }
+        SocketErrors.ThrowIfFailed(core.Bind(ep.Address, ep.Port), $"binding {ep} on {Host.Name}");
+        explicitlyBound = true;
     }
 
     private void StreamListen(int backlog)
     {
-        lock (sim.Gate)
-        {
-            SocketErrors.ThrowIfFailed(Tcp.Listen(backlog), $"listening on {Tcp.Describe()}");
-        }
+        SocketErrors.ThrowIfFailed(tcpCore!.Listen(backlog), $"listening on {core.Describe()}");
     }
 
     /// <summary>Marks the socket disconnected after an error, as the runtime does for every error but WouldBlock and TimedOut.</summary>
@@ -82,7 +67,7 @@ public sealed partial class Socket
             streamConnected = false;
         }
 
-        return SocketErrors.Exception(error, $"{what} on {Tcp.Describe()}");
+        return SocketErrors.Exception(error, $"{what} on {core.Describe()}");
     }
 
     // ------------------------------------------------------------------ connect
@@ -104,21 +89,18 @@ public sealed partial class Socket
     /// <summary>Starts the handshake; returns an immediate error, or Success when it is under way.</summary>
     private SocketError StartStreamConnect(IPEndPoint remote)
     {
-        lock (sim.Gate)
+        if (disposed)
         {
-            if (disposed)
-            {
-                return SocketError.OperationAborted;
-            }
-
-            SocketError error = Tcp.Connect(remote.Address, remote.Port);
-            if (error == SocketError.Success)
-            {
-                explicitlyBound = true;
-            }
-
-            return error;
+            return SocketError.OperationAborted;
         }
+
+        SocketError error = core.Connect(remote.Address, remote.Port);
+        if (error == SocketError.Success)
+        {
+            explicitlyBound = true;
+        }
+
+        return error;
     }
 
     /// <summary>The outcome of a connect that has finished: Success, or why it failed.</summary>
@@ -148,10 +130,7 @@ public sealed partial class Socket
         }
 
         sim.WaitUntil(static s => s.disposed || s.Tcp.ConnectFinished, this, long.MaxValue, static s => $"a blocking Connect on {s.Tcp.Describe()}");
-        lock (sim.Gate)
-        {
-            SocketErrors.ThrowIfFailed(FinishStreamConnect(), $"connecting to {remote} from {Host.Name}");
-        }
+        SocketErrors.ThrowIfFailed(core.Read(this, static s => s.FinishStreamConnect()), $"connecting to {remote} from {Host.Name}");
     }
 
     private ValueTask StreamConnectAsync(IPEndPoint remote, CancellationToken cancellationToken)
@@ -298,18 +277,15 @@ public sealed partial class Socket
         ValidateAccept();
         while (true)
         {
-            lock (sim.Gate)
+            ThrowIfDisposed();
+            if (tcpCore!.TryAccept(out TcpEndpoint? child) == SocketError.Success)
             {
-                ThrowIfDisposed();
-                if (Tcp.TryAccept(out TcpEndpoint? child) == SocketError.Success)
-                {
-                    return new Socket(this, child!);
-                }
+                return new Socket(this, child!);
+            }
 
-                if (!blocking)
-                {
-                    throw SocketErrors.Exception(SocketError.WouldBlock, "no connection is waiting to be accepted");
-                }
+            if (!blocking)
+            {
+                throw SocketErrors.Exception(SocketError.WouldBlock, "no connection is waiting to be accepted");
             }
 
             sim.WaitUntil(static s => s.disposed || s.Tcp.AcceptQueueLength > 0, this, long.MaxValue, static s => $"a blocking Accept on {s.Tcp.Describe()}");
@@ -379,30 +355,21 @@ public sealed partial class Socket
         int total = 0;
         while (true)
         {
-            lock (sim.Gate)
+            ThrowIfDisposed();
+            SocketError error = tcpCore!.Send(buffer, ref total);
+            if (error == SocketError.Success)
             {
-                ThrowIfDisposed();
-                if (total > 0 && Tcp.PendingError != SocketError.Success)
-                {
-                    return total; // Linux returns what it took; the error waits for the next call
-                }
+                return total; // every byte taken, or (Linux) what was taken before an error, which waits for the next call
+            }
 
-                SocketError error = Tcp.Send(buffer[total..], out int sent);
-                total += sent;
-                if (error == SocketError.Success && total == buffer.Length)
-                {
-                    return total;
-                }
+            if (error != SocketError.WouldBlock)
+            {
+                throw StreamFailure(error, $"sending {buffer.Length} bytes");
+            }
 
-                if (error is not (SocketError.Success or SocketError.WouldBlock))
-                {
-                    throw StreamFailure(error, $"sending {buffer.Length} bytes");
-                }
-
-                if (!blocking)
-                {
-                    return total > 0 ? total : throw StreamFailure(SocketError.WouldBlock, "a non-blocking send with a full send buffer");
-                }
+            if (!blocking)
+            {
+                return total > 0 ? total : throw StreamFailure(SocketError.WouldBlock, "a non-blocking send with a full send buffer");
             }
 
             bool ready = sim.WaitUntil(static s => s.disposed || s.Tcp.IsWritable, this, deadline, static s => $"a blocking Send on {s.Tcp.Describe()} (the peer does not read)");
@@ -449,24 +416,21 @@ public sealed partial class Socket
         long deadline = DeadlineFor(receiveTimeout);
         while (true)
         {
-            lock (sim.Gate)
+            ThrowIfDisposed();
+            SocketError error = tcpCore!.Receive(buffer, peek, out int n);
+            if (error == SocketError.Success)
             {
-                ThrowIfDisposed();
-                SocketError error = Tcp.Receive(buffer, peek, out int n);
-                if (error == SocketError.Success)
-                {
-                    return n;
-                }
+                return n;
+            }
 
-                if (error != SocketError.WouldBlock)
-                {
-                    throw StreamFailure(error, "receiving");
-                }
+            if (error != SocketError.WouldBlock)
+            {
+                throw StreamFailure(error, "receiving");
+            }
 
-                if (!blocking)
-                {
-                    throw StreamFailure(SocketError.WouldBlock, "a non-blocking receive with nothing buffered");
-                }
+            if (!blocking)
+            {
+                throw StreamFailure(SocketError.WouldBlock, "a non-blocking receive with nothing buffered");
             }
 
             bool ready = sim.WaitUntil(static s => s.disposed || s.Tcp.IsReadable, this, deadline, static s => $"a blocking Receive on {s.Tcp.Describe()}");
@@ -497,13 +461,10 @@ public sealed partial class Socket
 
     private void StreamShutdown(SocketShutdown how)
     {
-        lock (sim.Gate)
+        SocketError error = core.Shutdown(how is SocketShutdown.Send or SocketShutdown.Both, how is SocketShutdown.Receive or SocketShutdown.Both);
+        if (error != SocketError.Success)
         {
-            SocketError error = Tcp.Shutdown(how is SocketShutdown.Send or SocketShutdown.Both, how is SocketShutdown.Receive or SocketShutdown.Both);
-            if (error != SocketError.Success)
-            {
-                throw StreamFailure(error, $"Shutdown({how})");
-            }
+            throw StreamFailure(error, $"Shutdown({how})");
         }
     }
 
@@ -521,12 +482,11 @@ public sealed partial class Socket
             return PollForNothing(deadline);
         }
 
-        lock (sim.Gate)
+        (bool answered, bool ready) = core.Read((this, mode, deadline), static s =>
+            s.deadline == s.Item1.sim.Clock.NowTicks || s.Item1.StreamPollCondition(s.mode) ? (true, s.Item1.StreamPollCondition(s.mode)) : (false, false));
+        if (answered)
         {
-            if (deadline == sim.Clock.NowTicks || StreamPollCondition(mode))
-            {
-                return StreamPollCondition(mode);
-            }
+            return ready;
         }
 
         return sim.WaitUntil(s => s.StreamPollCondition(mode), this, deadline, static s => $"a Poll on {s.Tcp.Describe()}");
@@ -542,14 +502,14 @@ public sealed partial class Socket
         {
             if (nonBlockingConnect)
             {
-                lock (sim.Gate)
+                core.Update(this, static s =>
                 {
-                    if (Tcp.ConnectFinished)
+                    if (s.Tcp.ConnectFinished)
                     {
-                        nonBlockingConnect = false;
-                        FinishStreamConnect();
+                        s.nonBlockingConnect = false;
+                        s.FinishStreamConnect();
                     }
-                }
+                });
             }
 
             return streamConnected;
@@ -562,11 +522,7 @@ public sealed partial class Socket
     {
         if (timeout >= 0)
         {
-            lock (sim.Gate)
-            {
-                Tcp.LingerEnabled = true;
-                Tcp.LingerSeconds = timeout;
-            }
+            core.Update((Tcp, timeout), static s => (s.Tcp.LingerEnabled, s.Tcp.LingerSeconds) = (true, s.timeout));
         }
     }
 
@@ -576,17 +532,9 @@ public sealed partial class Socket
     /// </summary>
     private void StreamLinger()
     {
-        long deadline;
-        lock (sim.Gate)
+        if (disposed || !blocking || tcpCore!.StartLingeringClose() is not long deadline)
         {
-            TcpEndpoint t = Tcp;
-            if (disposed || !blocking || !t.LingerEnabled || t.LingerSeconds <= 0 || t.Available > 0 || !TcpStateMachine.IsSynchronized(t.State))
-            {
-                return; // nothing to wait for, or unread data: Close resets
-            }
-
-            t.Shutdown(send: true, receive: false);
-            deadline = sim.Clock.NowTicks + (t.LingerSeconds * TimeSpan.TicksPerSecond);
+            return; // nothing to wait for, or unread data: Close resets
         }
 
         sim.WaitUntil(static s => s.Tcp.State is not (TcpState.FinWait1 or TcpState.Closing or TcpState.LastAck), this, deadline, static s => $"a lingering Close on {s.Tcp.Describe()}");
@@ -603,10 +551,7 @@ public sealed partial class Socket
         {
             ThrowIfDisposed();
             RequireStream(nameof(LingerState));
-            lock (sim.Gate)
-            {
-                return new LingerOption(Tcp.LingerEnabled, Tcp.LingerSeconds);
-            }
+            return core.Read(Tcp, static t => new LingerOption(t.LingerEnabled, t.LingerSeconds));
         }
 
         set
@@ -615,11 +560,7 @@ public sealed partial class Socket
             ArgumentNullException.ThrowIfNull(value);
             RequireStream(nameof(LingerState));
             ArgumentOutOfRangeException.ThrowIfNegative(value.LingerTime);
-            lock (sim.Gate)
-            {
-                Tcp.LingerEnabled = value.Enabled;
-                Tcp.LingerSeconds = value.LingerTime;
-            }
+            core.Update((Tcp, value), static s => (s.Tcp.LingerEnabled, s.Tcp.LingerSeconds) = (s.value.Enabled, s.value.LingerTime));
         }
     }
 

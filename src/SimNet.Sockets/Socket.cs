@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using SimNet.Topology;
 using SimNet.Transport;
+using SimNet.Transport.Sockets;
 
 namespace SimNet.Sockets;
 
@@ -20,9 +21,14 @@ namespace SimNet.Sockets;
 public sealed partial class Socket : IDisposable
 {
     private readonly Simulation sim;
+
+    // The kernel side, one core per protocol (it takes the world's lock; this class never does).
+    private readonly SocketCore core;
+    private readonly UdpSocketCore? udpCore;
     private readonly UdpEndpoint? udp;
 
-    private bool disposed;
+    private volatile bool disposed;
+    private int disposedFlag;
     private bool blocking = true;
     private int receiveTimeout;
     private int sendTimeout;
@@ -45,18 +51,16 @@ public sealed partial class Socket : IDisposable
         if (socketType == SocketType.Dgram && protocolType is ProtocolType.Udp or ProtocolType.Unspecified)
         {
             ProtocolType = ProtocolType.Udp;
-            lock (sim.Gate)
-            {
-                udp = new UdpEndpoint(host, addressFamily);
-            }
-
+            core = udpCore = new UdpSocketCore(host, addressFamily);
+            udp = udpCore.Endpoint;
             return;
         }
 
         if (socketType == SocketType.Stream && protocolType is ProtocolType.Tcp or ProtocolType.Unspecified)
         {
             ProtocolType = ProtocolType.Tcp;
-            tcp = NewStreamEndpoint(host, addressFamily, dualMode: false);
+            core = tcpCore = new TcpSocketCore(host, addressFamily, dualMode: false);
+            tcp = tcpCore.Endpoint;
             return;
         }
 
@@ -123,10 +127,7 @@ public sealed partial class Socket : IDisposable
                 return StreamLocalEndPoint();
             }
 
-            lock (sim.Gate)
-            {
-                return NetLocalEndPoint();
-            }
+            return NetLocalEndPoint();
         }
     }
 
@@ -141,10 +142,7 @@ public sealed partial class Socket : IDisposable
                 return StreamRemoteEndPoint();
             }
 
-            lock (sim.Gate)
-            {
-                return NetRemoteEndPoint();
-            }
+            return NetRemoteEndPoint();
         }
     }
 
@@ -154,10 +152,7 @@ public sealed partial class Socket : IDisposable
         get
         {
             ThrowIfDisposed();
-            lock (sim.Gate)
-            {
-                return tcp?.Available ?? udp!.Available;
-            }
+            return core.Available;
         }
     }
 
@@ -220,10 +215,7 @@ public sealed partial class Socket : IDisposable
             return;
         }
 
-        lock (sim.Gate)
-        {
-            SocketErrors.ThrowIfFailed(udp!.Bind(ep.Address, ep.Port), $"binding {ep} on {Host.Name}");
-        }
+        SocketErrors.ThrowIfFailed(core.Bind(ep.Address, ep.Port), $"binding {ep} on {Host.Name}");
     }
 
     /// <summary>Stops sending, receiving or both. On an unconnected UDP socket this fails with NotConnected, as on Linux.</summary>
@@ -236,12 +228,14 @@ public sealed partial class Socket : IDisposable
             return;
         }
 
-        lock (sim.Gate)
+        try
         {
             NetShutdown(how);
         }
-
-        sim.WakeDriver();
+        finally
+        {
+            sim.WakeDriver();
+        }
     }
 
     /// <summary>Listening is for stream sockets: UDP fails with OperationNotSupported.</summary>
@@ -283,24 +277,13 @@ public sealed partial class Socket : IDisposable
             StreamLinger();
         }
 
-        lock (sim.Gate)
+        if (Interlocked.Exchange(ref disposedFlag, 1) != 0)
         {
-            if (disposed)
-            {
-                return;
-            }
-
-            disposed = true;
-            if (tcp is not null)
-            {
-                tcp.Close();
-            }
-            else
-            {
-                udp!.Close(SocketError.OperationAborted);
-            }
+            return;
         }
 
+        disposed = true;
+        core.Close();
         sim.WakeDriver();
     }
 
@@ -392,11 +375,5 @@ public sealed partial class Socket : IDisposable
             : new IPEndPoint(source, port);
 
     /// <inheritdoc />
-    public override string ToString()
-    {
-        lock (sim.Gate)
-        {
-            return tcp?.Describe() ?? udp!.Describe();
-        }
-    }
+    public override string ToString() => core.Describe();
 }

@@ -1,4 +1,5 @@
 using SimNet.Topology;
+using SimNet.Transport.Sockets;
 
 namespace SimNet.Windows.Networking.Connectivity;
 
@@ -19,9 +20,9 @@ public static class NetworkInformation
     {
         ArgumentNullException.ThrowIfNull(host);
         var names = new List<HostName> { new(host.Name) };
-        lock (host.Simulation.Gate)
+        SocketCore.ReadWorld(host.Simulation, (host, names), static s =>
         {
-            foreach (Topology.NetworkAdapter adapter in host.Adapters)
+            foreach (Topology.NetworkAdapter adapter in s.host.Adapters)
             {
                 if (!adapter.IsUp)
                 {
@@ -31,10 +32,12 @@ public static class NetworkInformation
                 var wrapped = new NetworkAdapter(adapter);
                 foreach (AdapterAddress a in adapter.Addresses)
                 {
-                    names.Add(new HostName(a.Address, new IPInformation(wrapped, (byte)a.PrefixLength)));
+                    s.names.Add(new HostName(a.Address, new IPInformation(wrapped, (byte)a.PrefixLength)));
                 }
             }
-        }
+
+            return 0;
+        });
 
         return names;
     }

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using SimNet.Ip;
 using SimNet.Topology;
 using SimNet.Transport;
+using SimNet.Transport.Sockets;
 using SimNet.Windows.Foundation;
 using SimNet.Windows.Storage.Streams;
 using Win32Error = System.Net.Sockets.SocketError;
@@ -30,6 +31,7 @@ namespace SimNet.Windows.Networking.Sockets;
 public sealed class DatagramSocket : IDisposable
 {
     private readonly Host host;
+    private readonly UdpSocketCore core; // the kernel side: it takes the world's lock, this class never does
     private readonly UdpEndpoint endpoint;
     private readonly Receiver receiver;
     private readonly List<Task> pending = new();
@@ -41,7 +43,8 @@ public sealed class DatagramSocket : IDisposable
     private bool bindStarted;
     private bool connectStarted;
     private bool receiving;
-    private bool disposed;
+    private volatile bool disposed;
+    private int disposedFlag;
 
     /// <summary>Creates a socket on the host the code runs on (<see cref="Host.Current"/>).</summary>
     /// <exception cref="InvalidOperationException">No host is current.</exception>
@@ -55,12 +58,9 @@ public sealed class DatagramSocket : IDisposable
     {
         ArgumentNullException.ThrowIfNull(host);
         this.host = host;
-        endpoint = new UdpEndpoint(host, AddressFamily.InterNetworkV6)
-        {
-            DualMode = true,
-            Broadcast = true,
-            TimeToLive = 128,
-        };
+        core = new UdpSocketCore(host, AddressFamily.InterNetworkV6);
+        endpoint = core.Endpoint;
+        core.Update(endpoint, static e => (e.DualMode, e.Broadcast, e.TimeToLive) = (true, true, 128));
         receiver = new Receiver(this);
         Control = new DatagramSocketControl(this);
         Information = new DatagramSocketInformation(this);
@@ -199,18 +199,20 @@ public sealed class DatagramSocket : IDisposable
 
     private void BindKernel(IPAddress address, int port, TopologyAdapter? adapter)
     {
-        lock (host.Simulation.Gate)
-        {
-            ThrowIfDisposed();
-            Throw(endpoint.Bind(address, port));
-            if (adapter is not null)
-            {
-                boundAdapter = adapter;
-                endpoint.MulticastInterface = adapter.Index;
-            }
+        core.Update((this, address, port, adapter), static s => s.Item1.BindInKernel(s.address, s.port, s.adapter));
+    }
 
-            StartReceiving();
+    private void BindInKernel(IPAddress address, int port, TopologyAdapter? adapter)
+    {
+        ThrowIfDisposed();
+        Throw(endpoint.Bind(address, port));
+        if (adapter is not null)
+        {
+            boundAdapter = adapter;
+            endpoint.MulticastInterface = adapter.Index;
         }
+
+        StartReceiving();
     }
 
     // ---------------------------------------------------------------- connect
@@ -264,21 +266,7 @@ public sealed class DatagramSocket : IDisposable
                 throw HResults.Socket(Win32Error.HostNotFound);
             }
 
-            lock (host.Simulation.Gate)
-            {
-                ThrowIfDisposed();
-                RequireBoundFamily(remote);
-                IPAddress? via = null;
-                if (AddressRules.IsLimitedBroadcast(remote))
-                {
-                    List<IPAddress> sources = BroadcastAdapters.Sources(host, TiedAdapter());
-                    via = sources.Count > 0 ? sources[0] : throw HResults.Socket(Win32Error.NetworkUnreachable);
-                }
-
-                Throw(endpoint.Connect(remote, port, via));
-                broadcastVia = via;
-                StartReceiving();
-            }
+            core.Update((this, remote, port), static s => s.Item1.ConnectInKernel(s.remote, s.port));
         }
         catch
         {
@@ -349,52 +337,80 @@ public sealed class DatagramSocket : IDisposable
         return new DatagramOutputStream(this, remote, port);
     }
 
-    /// <summary>One datagram to the connected peer (a connected broadcast goes through the first adapter only).</summary>
-    internal void SendConnected(ReadOnlySpan<byte> payload)
+    private void ConnectInKernel(IPAddress remote, int port)
     {
-        lock (host.Simulation.Gate)
+        ThrowIfDisposed();
+        RequireBoundFamily(remote);
+        IPAddress? via = null;
+        if (AddressRules.IsLimitedBroadcast(remote))
         {
-            ThrowIfDisposed();
-            if (!endpoint.IsConnected)
-            {
-                throw HResults.IllegalCall("OutputStream: the DatagramSocket is not connected; call ConnectAsync or use GetOutputStreamAsync.");
-            }
-
-            RequireMulticastIfMulticastOnly(endpoint.RemoteAddress!);
-            RequireBoundFamily(endpoint.RemoteAddress!);
-            Throw(endpoint.SendTo(payload, endpoint.RemoteAddress!, endpoint.RemotePort, broadcastVia));
-            StartReceiving();
+            List<IPAddress> sources = BroadcastAdapters.Sources(host, TiedAdapter());
+            via = sources.Count > 0 ? sources[0] : throw HResults.Socket(Win32Error.NetworkUnreachable);
         }
+
+        Throw(endpoint.Connect(remote, port, via));
+        broadcastVia = via;
+        StartReceiving();
+    }
+
+    /// <summary>One datagram to the connected peer (a connected broadcast goes through the first adapter only).</summary>
+    internal void SendConnected(ReadOnlySpan<byte> payload) =>
+        core.Update(new Datagram(this, payload, null, 0), static d => d.Socket.SendConnectedInKernel(d.Payload));
+
+    /// <summary>A datagram to send, as the state of a send under the core's lock.</summary>
+    private readonly ref struct Datagram(DatagramSocket socket, ReadOnlySpan<byte> payload, IPAddress? destination, int port)
+    {
+        public DatagramSocket Socket { get; } = socket;
+
+        public ReadOnlySpan<byte> Payload { get; } = payload;
+
+        public IPAddress? Destination { get; } = destination;
+
+        public int Port { get; } = port;
+    }
+
+    private void SendConnectedInKernel(ReadOnlySpan<byte> payload)
+    {
+        ThrowIfDisposed();
+        if (!endpoint.IsConnected)
+        {
+            throw HResults.IllegalCall("OutputStream: the DatagramSocket is not connected; call ConnectAsync or use GetOutputStreamAsync.");
+        }
+
+        RequireMulticastIfMulticastOnly(endpoint.RemoteAddress!);
+        RequireBoundFamily(endpoint.RemoteAddress!);
+        Throw(endpoint.SendTo(payload, endpoint.RemoteAddress!, endpoint.RemotePort, broadcastVia));
+        StartReceiving();
     }
 
     /// <summary>One datagram to a fixed destination; a limited broadcast, one copy through every adapter that counts.</summary>
-    internal void SendTo(ReadOnlySpan<byte> payload, IPAddress destination, int port)
+    internal void SendTo(ReadOnlySpan<byte> payload, IPAddress destination, int port) =>
+        core.Update(new Datagram(this, payload, destination, port), static d => d.Socket.SendToInKernel(d.Payload, d.Destination!, d.Port));
+
+    private void SendToInKernel(ReadOnlySpan<byte> payload, IPAddress destination, int port)
     {
-        lock (host.Simulation.Gate)
+        ThrowIfDisposed();
+        RequireMulticastIfMulticastOnly(destination);
+        RequireBoundFamily(destination);
+        if (AddressRules.IsLimitedBroadcast(destination))
         {
-            ThrowIfDisposed();
-            RequireMulticastIfMulticastOnly(destination);
-            RequireBoundFamily(destination);
-            if (AddressRules.IsLimitedBroadcast(destination))
+            List<IPAddress> sources = BroadcastAdapters.Sources(host, TiedAdapter());
+            if (sources.Count == 0)
             {
-                List<IPAddress> sources = BroadcastAdapters.Sources(host, TiedAdapter());
-                if (sources.Count == 0)
-                {
-                    throw HResults.Socket(Win32Error.NetworkUnreachable);
-                }
-
-                foreach (IPAddress source in sources)
-                {
-                    Throw(endpoint.SendTo(payload, destination, port, source));
-                }
-            }
-            else
-            {
-                Throw(endpoint.SendTo(payload, destination, port));
+                throw HResults.Socket(Win32Error.NetworkUnreachable);
             }
 
-            StartReceiving();
+            foreach (IPAddress source in sources)
+            {
+                Throw(endpoint.SendTo(payload, destination, port, source));
+            }
         }
+        else
+        {
+            Throw(endpoint.SendTo(payload, destination, port));
+        }
+
+        StartReceiving();
     }
 
     /// <summary>A socket bound to one address sends only to that address's family (WSAEAFNOSUPPORT otherwise).</summary>
@@ -434,33 +450,35 @@ public sealed class DatagramSocket : IDisposable
             throw HResults.BadArgument(nameof(host), $"{host} is not a multicast address.");
         }
 
-        lock (this.host.Simulation.Gate)
+        core.Update((this, group), static s => s.Item1.JoinInKernel(s.group));
+    }
+
+    private void JoinInKernel(IPAddress group)
+    {
+        if (!endpoint.IsBound)
         {
-            if (!endpoint.IsBound)
+            throw HResults.IllegalCall("JoinMulticastGroup: bind the DatagramSocket first.");
+        }
+
+        TopologyAdapter? tied = TiedAdapter();
+        IEnumerable<TopologyAdapter> adapters = tied is not null
+            ? new[] { tied }
+            : this.host.Adapters.Where(a => a.IsUp && a.PrimaryAddress(group.AddressFamily) is not null);
+        bool joined = false;
+        foreach (TopologyAdapter adapter in adapters)
+        {
+            Win32Error e = endpoint.Join(group, adapter);
+            if (e is not Win32Error.Success and not Win32Error.AddressAlreadyInUse)
             {
-                throw HResults.IllegalCall("JoinMulticastGroup: bind the DatagramSocket first.");
+                Throw(e);
             }
 
-            TopologyAdapter? tied = TiedAdapter();
-            IEnumerable<TopologyAdapter> adapters = tied is not null
-                ? new[] { tied }
-                : this.host.Adapters.Where(a => a.IsUp && a.PrimaryAddress(group.AddressFamily) is not null);
-            bool joined = false;
-            foreach (TopologyAdapter adapter in adapters)
-            {
-                Win32Error e = endpoint.Join(group, adapter);
-                if (e is not Win32Error.Success and not Win32Error.AddressAlreadyInUse)
-                {
-                    Throw(e);
-                }
+            joined = true;
+        }
 
-                joined = true;
-            }
-
-            if (!joined)
-            {
-                throw HResults.Socket(Win32Error.NetworkUnreachable);
-            }
+        if (!joined)
+        {
+            throw HResults.Socket(Win32Error.NetworkUnreachable);
         }
     }
 
@@ -489,16 +507,13 @@ public sealed class DatagramSocket : IDisposable
     /// <summary>Closes the socket: unbinds, leaves groups, aborts pending operations and stops raising <see cref="MessageReceived"/>.</summary>
     public void Dispose()
     {
-        lock (host.Simulation.Gate)
+        if (Interlocked.Exchange(ref disposedFlag, 1) != 0)
         {
-            if (disposed)
-            {
-                return;
-            }
-
-            disposed = true;
-            endpoint.Close(Win32Error.OperationAborted);
+            return;
         }
+
+        disposed = true;
+        core.Close();
 
         cancel.Cancel();
         messageReceived = null;
@@ -625,18 +640,19 @@ public sealed class DatagramSocket : IDisposable
         IPAddress[] candidates = name.Address is { } literal
             ? new[] { literal }
             : await Resolving(token => host.Resolver.GetHostAddressesAsync(name.RawName, AddressFamily.Unspecified, token)).ConfigureAwait(false);
-        lock (host.Simulation.Gate)
+        IPAddress? owned = core.Read((host, candidates), static s =>
         {
-            foreach (IPAddress a in candidates)
+            foreach (IPAddress a in s.candidates)
             {
-                if (AddressRules.IsAny(a) || host.FindAdapterOwning(a) is not null)
+                if (AddressRules.IsAny(a) || s.host.FindAdapterOwning(a) is not null)
                 {
                     return a;
                 }
             }
-        }
 
-        throw HResults.Socket(Win32Error.AddressNotAvailable);
+            return null;
+        });
+        return owned ?? throw HResults.Socket(Win32Error.AddressNotAvailable);
     }
 
     /// <summary>
@@ -653,22 +669,22 @@ public sealed class DatagramSocket : IDisposable
         return (PickRemote(addresses), port);
     }
 
-    private IPAddress PickRemote(IPAddress[] addresses)
-    {
-        lock (host.Simulation.Gate)
-        {
-            IPAddress? bound = endpoint.LocalAddress is { } l && !AddressRules.IsAny(l) ? AddressRules.Unmap(l) : null;
-            foreach (IPAddress a in addresses)
-            {
-                bool familyFits = bound is null || bound.AddressFamily == a.AddressFamily;
-                if (familyFits && host.Route(a, bound, endpoint.MulticastInterface).Error == Win32Error.Success)
-                {
-                    return a;
-                }
-            }
+    private IPAddress PickRemote(IPAddress[] addresses) =>
+        core.Read((this, addresses), static s => s.Item1.PickRemoteInKernel(s.addresses));
 
-            return addresses[0];
+    private IPAddress PickRemoteInKernel(IPAddress[] addresses)
+    {
+        IPAddress? bound = endpoint.LocalAddress is { } l && !AddressRules.IsAny(l) ? AddressRules.Unmap(l) : null;
+        foreach (IPAddress a in addresses)
+        {
+            bool familyFits = bound is null || bound.AddressFamily == a.AddressFamily;
+            if (familyFits && host.Route(a, bound, endpoint.MulticastInterface).Error == Win32Error.Success)
+            {
+                return a;
+            }
         }
+
+        return addresses[0];
     }
 
     /// <summary>Runs a resolver call under the socket's cancellation, turning its failures into WinRT errors.</summary>
@@ -755,13 +771,7 @@ public sealed class DatagramSocket : IDisposable
         }
     }
 
-    internal T WithEndpoint<T>(Func<UdpEndpoint, T> read)
-    {
-        lock (host.Simulation.Gate)
-        {
-            return read(endpoint);
-        }
-    }
+    internal T WithEndpoint<T>(Func<UdpEndpoint, T> read) => core.Read(endpoint, read);
 
     private Task Tracked(Task operation)
     {
