@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using SimNet.Transport.Tcp;
 
 namespace SimNet.Sockets;
 
@@ -250,13 +251,9 @@ public sealed partial class Socket
 
         e.StartOperation(SocketAsyncOperation.Connect);
         e.ConnectSocket = this;
-        if (tcp is not null)
-        {
-            return StreamConnectAsync(e, remote);
-        }
-
         if (remote is DnsEndPoint dns)
         {
+            // Resolve first, then connect (and raise Completed) on the simulation's thread.
             Task<IPAddress[]> lookup = Host.Resolver.GetHostAddressesAsync(dns.Host, dns.AddressFamily);
             lookup.ContinueWith(
                 t => sim.PostCompletion(_ => FinishConnectByName(e, t, dns.Port), null),
@@ -264,6 +261,11 @@ public sealed partial class Socket
                 TaskContinuationOptions.ExecuteSynchronously,
                 TaskScheduler.Default);
             return true;
+        }
+
+        if (tcp is not null)
+        {
+            return StreamConnectAsync(e, remote);
         }
 
         e.SocketError = TryConnectCore(ToIPEndPointForAsync(remote));
@@ -296,7 +298,14 @@ public sealed partial class Socket
             {
                 if (address.AddressFamily == AddressFamily || (DualMode && address.AddressFamily == AddressFamily.InterNetwork))
                 {
-                    e.SocketError = TryConnectCore(ToIPEndPointForAsync(new IPEndPoint(address, port)));
+                    IPEndPoint remote = ToIPEndPointForAsync(new IPEndPoint(address, port));
+                    e.SocketError = tcp is not null ? StartStreamConnect(remote) : TryConnectCore(remote);
+                    if (e.SocketError == SocketError.Success && tcp is not null)
+                    {
+                        ContinueArgsConnect(e); // the handshake, the optional first buffer, then Completed
+                        return;
+                    }
+
                     if (e.SocketError == SocketError.Success)
                     {
                         break;
@@ -306,5 +315,232 @@ public sealed partial class Socket
         }
 
         e.FinishAndRaise();
+    }
+
+    /// <summary>Checks in the runtime's order what makes a stream connect invalid before it starts.</summary>
+    private void ValidateStreamConnect()
+    {
+        if (Tcp.IsListening)
+        {
+            throw new InvalidOperationException("You may not perform this operation after calling the Listen method.");
+        }
+
+        if (streamConnected)
+        {
+            throw SocketErrors.Exception(SocketError.IsConnected, "the socket is already connected.");
+        }
+    }
+
+    /// <summary>Starts the handshake; returns an immediate error, or Success when it is under way.</summary>
+    private SocketError StartStreamConnect(IPEndPoint remote)
+    {
+        if (disposed)
+        {
+            return SocketError.OperationAborted;
+        }
+
+        SocketError error = core.Connect(remote.Address, remote.Port);
+        if (error == SocketError.Success)
+        {
+            explicitlyBound = true;
+        }
+
+        return error;
+    }
+
+    /// <summary>The outcome of a connect that has finished: Success, or why it failed.</summary>
+    private SocketError FinishStreamConnect()
+    {
+        SocketError error = disposed ? SocketError.OperationAborted : Tcp.State == TcpState.Closed && !Tcp.WasConnected ? Tcp.ConnectError : SocketError.Success;
+        if (error == SocketError.Success)
+        {
+            streamConnected = true;
+        }
+        else if (error == Tcp.PendingError)
+        {
+            Tcp.TakePendingError();
+        }
+
+        return error;
+    }
+
+    private void StreamConnect(IPEndPoint remote)
+    {
+        ValidateStreamConnect();
+        SocketErrors.ThrowIfFailed(StartStreamConnect(remote), $"connecting to {remote} from {Host.Name}");
+        if (!blocking)
+        {
+            nonBlockingConnect = true;
+            throw SocketErrors.Exception(SocketError.WouldBlock, $"a non-blocking connect to {remote} is under way");
+        }
+
+        sim.WaitUntil(static s => s.disposed || s.Tcp.ConnectFinished, this, long.MaxValue, static s => $"a blocking Connect on {s.Tcp.Describe()}");
+        SocketErrors.ThrowIfFailed(core.Read(this, static s => s.FinishStreamConnect()), $"connecting to {remote} from {Host.Name}");
+    }
+
+    private ValueTask StreamConnectAsync(IPEndPoint remote, CancellationToken cancellationToken)
+    {
+        ValidateStreamConnect();
+        SocketError error = StartStreamConnect(remote);
+        if (error != SocketError.Success)
+        {
+            return ValueTask.FromException(SocketErrors.Exception(error, $"connecting to {remote} from {Host.Name}"));
+        }
+
+        return RunAsyncWithoutResult(new StreamTransfer(this, StreamKind.Connect), cancellationToken);
+    }
+
+    private async ValueTask StreamConnectFirstAsync(IPAddress[] addresses, int port, CancellationToken cancellationToken)
+    {
+        SocketException? last = null;
+        foreach (IPAddress address in addresses)
+        {
+            if (address.AddressFamily != AddressFamily && !(DualMode && address.AddressFamily == AddressFamily.InterNetwork))
+            {
+                continue;
+            }
+
+            try
+            {
+                await StreamConnectAsync(ToIPEndPoint(new IPEndPoint(address, port), "addresses"), cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (SocketException e)
+            {
+                last = e;
+            }
+        }
+
+        throw last ?? SocketErrors.Exception(SocketError.AddressFamilyNotSupported, $"None of the addresses is of the socket's family {AddressFamily}.");
+    }
+
+    /// <summary>
+    /// ConnectAsync(SocketAsyncEventArgs) on a stream socket: the SYN goes out now, so the call returns
+    /// true and <see cref="SocketAsyncEventArgs.Completed"/> is raised when the handshake ends; an error
+    /// known at once (no route, address in use) completes synchronously (false, Completed not raised).
+    /// Once connected, the optional buffer is sent in full before Completed; BytesTransferred is its length.
+    /// </summary>
+    private bool StreamConnectAsync(SocketAsyncEventArgs e, EndPoint remote)
+    {
+        SocketError error = StartStreamConnect(ToIPEndPointForAsync(remote));
+        if (error != SocketError.Success)
+        {
+            e.SocketError = error;
+            e.FinishSynchronously();
+            return false;
+        }
+
+        ContinueArgsConnect(e);
+        return true;
+    }
+    /// <summary>Waits for the handshake, then sends the optional first buffer, then raises Completed, all on the simulation's thread.</summary>
+    private void ContinueArgsConnect(SocketAsyncEventArgs e)
+    {
+        byte[] first = e.Window.ToArray();
+        sim.PostCompletion(_ => _ = RunArgsConnect(e, first), null);
+    }
+
+    private async Task RunArgsConnect(SocketAsyncEventArgs e, byte[] first)
+    {
+        SocketError error = SocketError.Success;
+        int sent = 0;
+        try
+        {
+            await RunAsyncWithoutResult(new StreamTransfer(this, StreamKind.Connect, "a ConnectAsync(SocketAsyncEventArgs)"), CancellationToken.None).ConfigureAwait(false);
+            if (first.Length > 0)
+            {
+                sent = await StreamSendAllAsync(first, CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+        catch (SocketException failure)
+        {
+            error = failure.SocketErrorCode;
+        }
+        catch (ObjectDisposedException)
+        {
+            error = SocketError.OperationAborted;
+        }
+
+        e.SocketError = error;
+        e.BytesTransferred = sent;
+        e.FinishAndRaise();
+    }
+
+    /// <summary>Takes the next connection off the listener's queue, waiting (in virtual time) if there is none.</summary>
+    /// <exception cref="InvalidOperationException">The socket is not bound, or not listening.</exception>
+    /// <exception cref="SocketException">WouldBlock (non-blocking, none queued); Interrupted (closed while waiting); OperationNotSupported on a datagram socket.</exception>
+    public Socket Accept()
+    {
+        ThrowIfDisposed();
+        ValidateAccept();
+        while (true)
+        {
+            ThrowIfDisposed();
+            if (tcpCore!.TryAccept(out TcpEndpoint? child) == SocketError.Success)
+            {
+                return new Socket(this, child!);
+            }
+
+            if (!blocking)
+            {
+                throw SocketErrors.Exception(SocketError.WouldBlock, "no connection is waiting to be accepted");
+            }
+
+            sim.WaitUntil(static s => s.disposed || s.Tcp.AcceptQueueLength > 0, this, long.MaxValue, static s => $"a blocking Accept on {s.Tcp.Describe()}");
+            if (disposed)
+            {
+                throw SocketErrors.Exception(SocketError.Interrupted, "the socket was closed during a blocking Accept");
+            }
+        }
+    }
+
+    /// <summary>Accepts the next connection.</summary>
+    public Task<Socket> AcceptAsync() => AcceptAsync(CancellationToken.None).AsTask();
+
+    /// <summary>Accepts the next connection; completes on the simulation's thread when one arrives.</summary>
+    public ValueTask<Socket> AcceptAsync(CancellationToken cancellationToken)
+    {
+        ThrowIfDisposed();
+        ValidateAccept();
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return ValueTask.FromCanceled<Socket>(cancellationToken);
+        }
+
+        return RunAsync(new StreamAccept(this, "an async accept"), cancellationToken);
+    }
+
+    /// <summary>Accepts the next connection into <see cref="SocketAsyncEventArgs.AcceptSocket"/>: false when one was waiting (Completed not raised), true when pending.</summary>
+    /// <exception cref="NotSupportedException"><see cref="SocketAsyncEventArgs.AcceptSocket"/> is set: SimNet creates the accepted socket itself.</exception>
+    public bool AcceptAsync(SocketAsyncEventArgs e)
+    {
+        ThrowIfDisposed();
+        ArgumentNullException.ThrowIfNull(e);
+        if (e.AcceptSocket is not null)
+        {
+            throw new NotSupportedException("SimNet creates the accepted socket itself; leave AcceptSocket null.");
+        }
+
+        ValidateAccept();
+        e.StartOperation(SocketAsyncOperation.Accept);
+        return RunArgs(new StreamAccept(this, "an AcceptAsync(SocketAsyncEventArgs)") { Args = e }, e, static (_, e, accepted, _) => e.AcceptSocket = accepted);
+    }
+
+    private void ValidateAccept()
+    {
+        if (tcp is null)
+        {
+            throw SocketErrors.Exception(SocketError.OperationNotSupported, "Accept is for stream sockets; this is a datagram socket.");
+        }
+
+        if (!explicitlyBound)
+        {
+            throw new InvalidOperationException("You must call the Bind method before performing this operation.");
+        }
+
+        if (!Tcp.IsListening)
+        {
+            throw new InvalidOperationException("You must call the Listen method before performing this operation.");
+        }
     }
 }

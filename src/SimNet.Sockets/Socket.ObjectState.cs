@@ -137,4 +137,39 @@ public partial class Socket
             netDisconnected = true;
         }
     }
+
+    /// <summary>Marks the socket disconnected after an error, as the runtime does for every error but WouldBlock and TimedOut.</summary>
+    private SocketException StreamFailure(SocketError error, string what)
+    {
+        if (error is not (SocketError.WouldBlock or SocketError.TimedOut or SocketError.IOPending))
+        {
+            streamConnected = false;
+        }
+
+        return SocketErrors.Exception(error, $"{what} on {core.Describe()}");
+    }
+
+    /// <summary>
+    /// Whether the connection got through its handshake and has not failed since (the runtime's Connected,
+    /// which only changes when an operation runs, or, after a non-blocking connect, when it is read).
+    /// </summary>
+    private bool StreamConnected
+    {
+        get
+        {
+            if (nonBlockingConnect)
+            {
+                core.Update(this, static s =>
+                {
+                    if (s.Tcp.ConnectFinished)
+                    {
+                        s.nonBlockingConnect = false;
+                        s.FinishStreamConnect();
+                    }
+                });
+            }
+
+            return streamConnected;
+        }
+    }
 }

@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
+using SimNet.Transport.Tcp;
 using SimNet.Topology;
 
-using SimNet.Transport.Sockets;
 
 namespace SimNet.Sockets;
 
@@ -269,7 +269,7 @@ public sealed partial class Socket
         core.Update((this, level, name, value), static s => s.Item1.SetIntOptionInKernel(s.level, s.name, s.value));
     }
 
-    /// <summary>The option table; runs under the core's lock (<see cref="SocketCore.Update"/>).</summary>
+    /// <summary>The option table; runs under the core's lock (<c>SocketCore.Update</c>).</summary>
     private void SetIntOptionInKernel(SocketOptionLevel level, SocketOptionName name, int value)
     {
         if (tcp is not null)
@@ -364,7 +364,7 @@ public sealed partial class Socket
         return core.Read((this, level, name), static s => s.Item1.GetIntOptionInKernel(s.level, s.name));
     }
 
-    /// <summary>The option table; runs under the core's lock (<see cref="SocketCore.Read"/>).</summary>
+    /// <summary>The option table; runs under the core's lock (<c>SocketCore.Read</c>).</summary>
     private int GetIntOptionInKernel(SocketOptionLevel level, SocketOptionName name)
     {
         if (tcp is not null)
@@ -431,5 +431,110 @@ public sealed partial class Socket
         var address = new IPAddress(bytes);
         return Host.FindAdapterOwning(address)?.Index
             ?? throw SocketErrors.Exception(SocketError.AddressNotAvailable, $"{address} is not an address of {Host.Name}.");
+    }
+
+    /// <summary>
+    /// SO_LINGER: with (true, 0), Close resets the connection (RST) and discards unsent data; with (true, n),
+    /// Close on a blocking socket waits up to n seconds of virtual time for the data and FIN to be acknowledged;
+    /// otherwise Close returns at once and the connection closes gracefully in the background.
+    /// </summary>
+    public LingerOption? LingerState
+    {
+        get
+        {
+            ThrowIfDisposed();
+            RequireStream(nameof(LingerState));
+            return core.Read(Tcp, static t => new LingerOption(t.LingerEnabled, t.LingerSeconds));
+        }
+
+        set
+        {
+            ThrowIfDisposed();
+            ArgumentNullException.ThrowIfNull(value);
+            RequireStream(nameof(LingerState));
+            ArgumentOutOfRangeException.ThrowIfNegative(value.LingerTime);
+            core.Update((Tcp, value), static s => (s.Tcp.LingerEnabled, s.Tcp.LingerSeconds) = (s.value.Enabled, s.value.LingerTime));
+        }
+    }
+
+    /// <summary>SendTo, ReceiveFrom, ReceiveMessageFrom and multicast membership are not wired for stream sockets in SimNet: say so instead of failing obscurely.</summary>
+    private void RequireDatagram(string what)
+    {
+        if (tcp is not null)
+        {
+            throw SocketErrors.Exception(SocketError.OperationNotSupported, $"{what} is not supported on SimNet stream sockets; use Send and Receive.");
+        }
+    }
+
+    private void RequireStream(string what)
+    {
+        if (tcp is null)
+        {
+            throw SocketErrors.Exception(SocketError.ProtocolOption, $"{what} is an option of stream sockets.");
+        }
+    }
+
+    /// <summary>Options of a stream socket; returns false for options it does not know (the caller then says so).</summary>
+    private bool TrySetStreamOption(SocketOptionLevel level, SocketOptionName name, int value)
+    {
+        TcpEndpoint t = Tcp;
+        switch ((level, name))
+        {
+            case (SocketOptionLevel.Tcp, SocketOptionName.NoDelay):
+                t.NoDelay = value != 0;
+                return true;
+            case (SocketOptionLevel.Socket, SocketOptionName.KeepAlive):
+                t.KeepAlive = value != 0;
+                return true;
+            case (SocketOptionLevel.Socket, SocketOptionName.ReuseAddress):
+                t.ReuseAddress = value != 0;
+                return true;
+            case (SocketOptionLevel.Socket, SocketOptionName.ExclusiveAddressUse):
+                exclusiveAddressUse = value != 0;
+                t.ReuseAddress &= value == 0;
+                return true;
+            case (SocketOptionLevel.Socket, SocketOptionName.ReceiveBuffer):
+                t.ReceiveBufferSize = Math.Max(Math.Min(Math.Max(value, 0), BufferSizeMax) * 2, MinReceiveBuffer);
+                return true;
+            case (SocketOptionLevel.Socket, SocketOptionName.SendBuffer):
+                t.SendBufferSize = Math.Max(Math.Min(Math.Max(value, 0), BufferSizeMax) * 2, MinSendBuffer);
+                return true;
+            case (SocketOptionLevel.Socket, SocketOptionName.ReceiveTimeout):
+                receiveTimeout = Math.Max(value, 0);
+                return true;
+            case (SocketOptionLevel.Socket, SocketOptionName.SendTimeout):
+                sendTimeout = Math.Max(value, 0);
+                return true;
+            case (SocketOptionLevel.IPv6, SocketOptionName.IPv6Only) when AddressFamily == AddressFamily.InterNetworkV6:
+                if (t.IsBound)
+                {
+                    throw SocketErrors.Exception(SocketError.InvalidArgument, "IPv6Only (DualMode) cannot change after Bind.");
+                }
+
+                t.DualMode = value == 0;
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private int? TryGetStreamOption(SocketOptionLevel level, SocketOptionName name)
+    {
+        TcpEndpoint t = Tcp;
+        return (level, name) switch
+        {
+            (SocketOptionLevel.Tcp, SocketOptionName.NoDelay) => t.NoDelay ? 1 : 0,
+            (SocketOptionLevel.Socket, SocketOptionName.KeepAlive) => t.KeepAlive ? 1 : 0,
+            (SocketOptionLevel.Socket, SocketOptionName.ReuseAddress) => t.ReuseAddress ? 1 : 0,
+            (SocketOptionLevel.Socket, SocketOptionName.ExclusiveAddressUse) => (exclusiveAddressUse ?? true) && !t.ReuseAddress ? 1 : 0,
+            (SocketOptionLevel.Socket, SocketOptionName.ReceiveBuffer) => t.ReceiveBufferSize,
+            (SocketOptionLevel.Socket, SocketOptionName.SendBuffer) => t.SendBufferSize,
+            (SocketOptionLevel.Socket, SocketOptionName.ReceiveTimeout) => receiveTimeout,
+            (SocketOptionLevel.Socket, SocketOptionName.SendTimeout) => sendTimeout,
+            (SocketOptionLevel.Socket, SocketOptionName.Error) => (int)t.TakePendingError(),
+            (SocketOptionLevel.Socket, SocketOptionName.AcceptConnection) => t.IsListening ? 1 : 0,
+            (SocketOptionLevel.IPv6, SocketOptionName.IPv6Only) when AddressFamily == AddressFamily.InterNetworkV6 => t.DualMode ? 0 : 1,
+            _ => null,
+        };
     }
 }

@@ -1,8 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
-using SimNet.Topology;
 using SimNet.Transport;
 using SimNet.Transport.Sockets;
+using SimNet.Transport.Tcp;
+using SimNet.Topology;
 
 namespace SimNet.Sockets;
 
@@ -20,12 +21,26 @@ namespace SimNet.Sockets;
 /// </remarks>
 public sealed partial class Socket : IDisposable
 {
+    private const SocketFlags SupportedReceiveFlags = SocketFlags.Peek;
+    private const SocketFlags SupportedSendFlags = SocketFlags.DontRoute;
+
     private readonly Simulation sim;
 
     // The kernel side, one core per protocol (it takes the world's lock; this class never does).
     private readonly SocketCore core;
     private readonly UdpSocketCore? udpCore;
     private readonly UdpEndpoint? udp;
+    private readonly TcpSocketCore? tcpCore;
+    private readonly TcpEndpoint? tcp;
+
+    // .NET's own view of a stream socket (see Socket.ObjectState.cs for the datagram one).
+    private bool streamConnected;
+    private bool nonBlockingConnect;
+    private bool explicitlyBound;
+
+    // The raw sa_family bytes that SocketAddress.Family reported as this socket's family (see IsOwnFamily).
+    private ushort ownFamilyRaw;
+    private bool ownFamilyRawKnown;
 
     private volatile bool disposed;
     private int disposedFlag;
@@ -376,4 +391,160 @@ public sealed partial class Socket : IDisposable
 
     /// <inheritdoc />
     public override string ToString() => core.Describe();
+
+    /// <summary>
+    /// Whether <paramref name="address"/> is of this socket's family. <see cref="SocketAddress.Family"/>
+    /// asks the native layer on every read; the raw family bytes it once mapped to this socket's family
+    /// answer the same without it, so a send or receive loop makes no native call.
+    /// </summary>
+    private bool IsOwnFamily(SocketAddress address)
+    {
+        ReadOnlySpan<byte> raw = address.Buffer.Span;
+        ushort rawFamily = raw.Length >= 2 ? System.Runtime.InteropServices.MemoryMarshal.Read<ushort>(raw) : (ushort)0;
+        if (ownFamilyRawKnown && rawFamily == ownFamilyRaw && raw.Length >= 2)
+        {
+            return true;
+        }
+
+        if (address.Family != AddressFamily)
+        {
+            return false;
+        }
+
+        ownFamilyRaw = rawFamily;
+        ownFamilyRawKnown = raw.Length >= 2;
+        return true;
+    }
+
+    /// <summary>The size of this socket's family's sockaddr: 16 (sockaddr_in) or 28 (sockaddr_in6).</summary>
+    private int SocketAddressSize => AddressFamily == AddressFamily.InterNetwork ? 16 : 28;
+
+    private void WriteSocketAddress(SocketAddress target, IPAddress source, int port)
+    {
+        Span<byte> raw = target.Buffer.Span;
+        raw[2] = (byte)(port >> 8);
+        raw[3] = (byte)port;
+        if (AddressFamily == AddressFamily.InterNetwork)
+        {
+            source.TryWriteBytes(raw.Slice(4, 4), out _);
+            target.Size = 16;
+            return;
+        }
+
+        raw.Slice(4, 4).Clear();
+        if (source.AddressFamily == AddressFamily.InterNetwork)
+        {
+            raw.Slice(8, 10).Clear();
+            raw[18] = 0xFF;
+            raw[19] = 0xFF;
+            source.TryWriteBytes(raw.Slice(20, 4), out _);
+        }
+        else
+        {
+            source.TryWriteBytes(raw.Slice(8, 16), out _);
+        }
+
+        raw.Slice(24, 4).Clear();
+        target.Size = 28;
+    }
+
+    private static void ValidateBuffer(byte[] buffer, int offset, int size)
+    {
+        ArgumentNullException.ThrowIfNull(buffer);
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(offset, buffer.Length);
+        ArgumentOutOfRangeException.ThrowIfNegative(size);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(size, buffer.Length - offset);
+    }
+
+    private static void ValidateFlags(SocketFlags flags, SocketFlags supported)
+    {
+        if ((flags & ~supported) != 0)
+        {
+            throw SocketErrors.Exception(SocketError.OperationNotSupported, $"SocketFlags {flags & ~supported} are not supported on a datagram socket.");
+        }
+    }
+
+    private void ValidateRemoteEndPoint(EndPoint remoteEP)
+    {
+        ArgumentNullException.ThrowIfNull(remoteEP);
+        if (remoteEP.AddressFamily != AddressFamily && !(DualMode && remoteEP.AddressFamily == AddressFamily.InterNetwork))
+        {
+            throw new ArgumentException($"The AddressFamily {remoteEP.AddressFamily} is not valid for the {remoteEP.GetType().Name} end point, use {AddressFamily} instead.", nameof(remoteEP));
+        }
+    }
+
+    /// <summary>Wraps a connection a listener accepted.</summary>
+    private Socket(Socket listener, TcpEndpoint accepted)
+    {
+        Host = listener.Host;
+        sim = listener.sim;
+        AddressFamily = listener.AddressFamily;
+        SocketType = SocketType.Stream;
+        ProtocolType = ProtocolType.Tcp;
+        core = tcpCore = new TcpSocketCore(Host, accepted);
+        tcp = accepted;
+        streamConnected = true;
+        explicitlyBound = true;
+    }
+
+    private TcpEndpoint Tcp => tcp!;
+
+    private IPEndPoint StreamEndPoint(IPAddress address, int port) => RemoteFor(address, port);
+
+    private EndPoint? StreamLocalEndPoint()
+    {
+        (IPAddress? address, int port) = tcpCore!.Read(Tcp, static t => (t.LocalAddress, t.LocalPort));
+        return explicitlyBound && address is not null ? StreamEndPoint(address, port) : null;
+    }
+
+    private EndPoint? StreamRemoteEndPoint()
+    {
+        (IPAddress? address, int port) = tcpCore!.Read(Tcp, static t => (t.RemoteAddress, t.RemotePort));
+        return streamConnected && address is not null ? StreamEndPoint(address, port) : null;
+    }
+
+    private void StreamBind(IPEndPoint ep)
+    {
+        SocketErrors.ThrowIfFailed(core.Bind(ep.Address, ep.Port), $"binding {ep} on {Host.Name}");
+        explicitlyBound = true;
+    }
+
+    private void StreamListen(int backlog)
+    {
+        SocketErrors.ThrowIfFailed(tcpCore!.Listen(backlog), $"listening on {core.Describe()}");
+    }
+
+    private void StreamShutdown(SocketShutdown how)
+    {
+        SocketError error = core.Shutdown(how is SocketShutdown.Send or SocketShutdown.Both, how is SocketShutdown.Receive or SocketShutdown.Both);
+        if (error != SocketError.Success)
+        {
+            throw StreamFailure(error, $"Shutdown({how})");
+        }
+    }
+
+    /// <summary>The time-out of Close(timeout): 0 resets the connection (linger 0); other values close gracefully in the background.</summary>
+    /// <summary>Close(timeout) as the runtime does it: SO_LINGER (true, timeout) for the close that follows; -1 leaves the option as it is.</summary>
+    private void StreamCloseTimeout(int timeout)
+    {
+        if (timeout >= 0)
+        {
+            core.Update((Tcp, timeout), static s => (s.Tcp.LingerEnabled, s.Tcp.LingerSeconds) = (true, s.timeout));
+        }
+    }
+
+    /// <summary>
+    /// Before a blocking socket closes with SO_LINGER (true, n > 0): send the FIN after the buffered data
+    /// and wait, up to n seconds of virtual time, until the peer has acknowledged it (Linux close()).
+    /// </summary>
+    private void StreamLinger()
+    {
+        if (disposed || !blocking || tcpCore!.StartLingeringClose() is not long deadline)
+        {
+            return; // nothing to wait for, or unread data: Close resets
+        }
+
+        sim.WaitUntil(static s => s.Tcp.State is not (TcpState.FinWait1 or TcpState.Closing or TcpState.LastAck), this, deadline, static s => $"a lingering Close on {s.Tcp.Describe()}");
+    }
 }

@@ -340,4 +340,15 @@ public sealed partial class Socket
             e.FinishAndRaise();
         }
     }
+
+    private void SetArgsResult(SocketAsyncEventArgs e, int result, SocketError error, string what)
+    {
+        if (error != SocketError.Success)
+        {
+            _ = StreamFailure(error, what); // the runtime's Connected turns false here too
+        }
+
+        e.SocketError = error;
+        e.BytesTransferred = error == SocketError.Success ? result : 0;
+    }
 }

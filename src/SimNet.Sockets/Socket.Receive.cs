@@ -4,253 +4,9 @@ using SimNet.Transport;
 
 namespace SimNet.Sockets;
 
+/// <summary>Receiving: Receive, ReceiveFrom, ReceiveMessageFrom and their async and SocketAsyncEventArgs forms.</summary>
 public sealed partial class Socket
 {
-    private const SocketFlags SupportedReceiveFlags = SocketFlags.Peek;
-    private const SocketFlags SupportedSendFlags = SocketFlags.DontRoute;
-
-    // The last SocketAddress destination and its parsed address, so a loop of SendTo(span, flags, SocketAddress)
-    // to the same peer allocates nothing.
-    private byte[]? lastDestinationBytes;
-    private IPAddress? lastDestination;
-
-    // The raw sa_family bytes that SocketAddress.Family reported as this socket's family (see IsOwnFamily).
-    private ushort ownFamilyRaw;
-    private bool ownFamilyRawKnown;
-
-    // ------------------------------------------------------------------ send
-
-    /// <summary>Sends a datagram to the connected endpoint.</summary>
-    public int Send(byte[] buffer) => Send(buffer, SocketFlags.None);
-
-    /// <summary>Sends a datagram to the connected endpoint.</summary>
-    public int Send(byte[] buffer, SocketFlags socketFlags)
-    {
-        ArgumentNullException.ThrowIfNull(buffer);
-        return Send(buffer.AsSpan(), socketFlags);
-    }
-
-    /// <summary>Sends <paramref name="size"/> bytes of <paramref name="buffer"/> as one datagram.</summary>
-    public int Send(byte[] buffer, int size, SocketFlags socketFlags) => Send(buffer, 0, size, socketFlags);
-
-    /// <summary>Sends <paramref name="buffer"/>[offset..offset+size) as one datagram to the connected endpoint.</summary>
-    public int Send(byte[] buffer, int offset, int size, SocketFlags socketFlags)
-    {
-        ValidateBuffer(buffer, offset, size);
-        return Send(buffer.AsSpan(offset, size), socketFlags);
-    }
-
-    /// <summary>Sends a datagram to the connected endpoint.</summary>
-    public int Send(ReadOnlySpan<byte> buffer) => Send(buffer, SocketFlags.None);
-
-    /// <summary>Sends a datagram to the connected endpoint.</summary>
-    /// <exception cref="SocketException">DestinationAddressRequired when not connected; Shutdown after Shutdown(Send); ConnectionRefused once after an ICMP port unreachable; MessageSize.</exception>
-    public int Send(ReadOnlySpan<byte> buffer, SocketFlags socketFlags)
-    {
-        ThrowIfDisposed();
-        ValidateFlags(socketFlags, SupportedSendFlags);
-        if (tcp is not null)
-        {
-            return StreamSend(buffer);
-        }
-
-        SocketError error = udpCore!.Send(buffer, out bool wasBound);
-        if (error == SocketError.DestinationAddressRequired)
-        {
-            // Linux binds the socket before it finds there is no peer; .NET does not learn of it.
-            NetAfterSend(error, wasBound);
-            throw SocketErrors.Exception(error, "Send needs a connected socket; use SendTo or Connect first.");
-        }
-
-        NetAfterError(error);
-        if (error != SocketError.Success)
-        {
-            throw SocketErrors.Exception(error, $"sending {buffer.Length} bytes on {core.Describe()}");
-        }
-
-        return buffer.Length;
-    }
-
-    /// <summary>Sends a datagram to <paramref name="remoteEP"/>.</summary>
-    public int SendTo(byte[] buffer, EndPoint remoteEP) => SendTo(buffer, SocketFlags.None, remoteEP);
-
-    /// <summary>Sends a datagram to <paramref name="remoteEP"/>.</summary>
-    public int SendTo(byte[] buffer, SocketFlags socketFlags, EndPoint remoteEP)
-    {
-        ArgumentNullException.ThrowIfNull(buffer);
-        return SendTo(buffer.AsSpan(), socketFlags, remoteEP);
-    }
-
-    /// <summary>Sends <paramref name="size"/> bytes of <paramref name="buffer"/> to <paramref name="remoteEP"/>.</summary>
-    public int SendTo(byte[] buffer, int size, SocketFlags socketFlags, EndPoint remoteEP) => SendTo(buffer, 0, size, socketFlags, remoteEP);
-
-    /// <summary>Sends <paramref name="buffer"/>[offset..offset+size) to <paramref name="remoteEP"/>.</summary>
-    public int SendTo(byte[] buffer, int offset, int size, SocketFlags socketFlags, EndPoint remoteEP)
-    {
-        ValidateBuffer(buffer, offset, size);
-        return SendTo(buffer.AsSpan(offset, size), socketFlags, remoteEP);
-    }
-
-    /// <summary>Sends a datagram to <paramref name="remoteEP"/>.</summary>
-    public int SendTo(ReadOnlySpan<byte> buffer, EndPoint remoteEP) => SendTo(buffer, SocketFlags.None, remoteEP);
-
-    /// <summary>
-    /// Sends one datagram to <paramref name="remoteEP"/>, binding to 0.0.0.0:ephemeral first if unbound.
-    /// </summary>
-    /// <exception cref="ArgumentNullException"><paramref name="remoteEP"/> is null.</exception>
-    /// <exception cref="ArgumentException"><paramref name="remoteEP"/> is a DnsEndPoint.</exception>
-    /// <exception cref="SocketException">AddressFamilyNotSupported for the wrong family; AccessDenied for a broadcast without <see cref="EnableBroadcast"/>; MessageSize over 65,507 bytes (IPv4) or over the MTU with DontFragment; NetworkUnreachable.</exception>
-    public int SendTo(ReadOnlySpan<byte> buffer, SocketFlags socketFlags, EndPoint remoteEP)
-    {
-        ThrowIfDisposed();
-        ArgumentNullException.ThrowIfNull(remoteEP);
-        ValidateFlags(socketFlags, SupportedSendFlags);
-        IPEndPoint ep = ToIPEndPoint(remoteEP, nameof(remoteEP), SocketError.NetworkUnreachable);
-        return SendToCore(buffer, ep.Address, ep.Port);
-    }
-
-    /// <summary>Sends a datagram to the address in <paramref name="socketAddress"/>; repeated sends to one address allocate nothing.</summary>
-    public int SendTo(ReadOnlySpan<byte> buffer, SocketFlags socketFlags, SocketAddress socketAddress)
-    {
-        ThrowIfDisposed();
-        ArgumentNullException.ThrowIfNull(socketAddress);
-        ValidateFlags(socketFlags, SupportedSendFlags);
-        if (!IsOwnFamily(socketAddress))
-        {
-            throw SocketErrors.Exception(SocketError.AddressFamilyNotSupported, $"The socket address is {socketAddress.Family} but the socket is {AddressFamily}.");
-        }
-
-        if (socketAddress.Size < SocketAddressSize)
-        {
-            // Linux sendto with an address length below the family's sockaddr: EINVAL.
-            throw SocketErrors.Exception(SocketError.InvalidArgument, $"The socket address is {socketAddress.Size} bytes; {AddressFamily} needs {SocketAddressSize}.");
-        }
-
-        ReadOnlySpan<byte> raw = socketAddress.Buffer.Span[..socketAddress.Size];
-        int port = (raw[2] << 8) | raw[3];
-        ReadOnlySpan<byte> addressBytes = AddressFamily == AddressFamily.InterNetwork ? raw.Slice(4, 4) : raw.Slice(8, 16);
-        if (lastDestination is null || !addressBytes.SequenceEqual(lastDestinationBytes))
-        {
-            lastDestinationBytes = addressBytes.ToArray();
-            lastDestination = new IPAddress(addressBytes);
-        }
-
-        return SendToCore(buffer, lastDestination, port);
-    }
-
-    private int SendToCore(ReadOnlySpan<byte> buffer, IPAddress address, int port)
-    {
-        RequireDatagram("SendTo");
-        ThrowIfDisposed();
-        SocketError error = udpCore!.SendTo(buffer, address, port, via: null, out bool wasBound);
-        NetAfterSend(error, wasBound);
-        if (error != SocketError.Success)
-        {
-            throw SocketErrors.Exception(error, $"sending {buffer.Length} bytes to {SocketErrors.Format(address, port)} from {Host.Name}");
-        }
-
-        return buffer.Length;
-    }
-
-    /// <summary>Sends a datagram to the connected endpoint; UDP sends complete at once.</summary>
-    public Task<int> SendAsync(ArraySegment<byte> buffer, SocketFlags socketFlags) =>
-        SendAsync((ReadOnlyMemory<byte>)buffer, socketFlags).AsTask();
-
-    /// <summary>Sends a datagram to the connected endpoint.</summary>
-    public ValueTask<int> SendAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) =>
-        SendAsync(buffer, SocketFlags.None, cancellationToken);
-
-    /// <summary>Sends a datagram to the connected endpoint.</summary>
-    public ValueTask<int> SendAsync(ReadOnlyMemory<byte> buffer, SocketFlags socketFlags, CancellationToken cancellationToken = default)
-    {
-        if (cancellationToken.IsCancellationRequested)
-        {
-            return ValueTask.FromCanceled<int>(cancellationToken);
-        }
-
-        if (tcp is not null)
-        {
-            return StreamSendAllAsync(buffer, cancellationToken);
-        }
-
-        try
-        {
-            return new ValueTask<int>(Send(buffer.Span, socketFlags));
-        }
-        catch (SocketException e)
-        {
-            return ValueTask.FromException<int>(e);
-        }
-    }
-
-    /// <summary>Sends a datagram to <paramref name="remoteEP"/>.</summary>
-    public Task<int> SendToAsync(ArraySegment<byte> buffer, SocketFlags socketFlags, EndPoint remoteEP) =>
-        SendToAsync((ReadOnlyMemory<byte>)buffer, socketFlags, remoteEP).AsTask();
-
-    /// <summary>Sends a datagram to <paramref name="remoteEP"/>.</summary>
-    public ValueTask<int> SendToAsync(ReadOnlyMemory<byte> buffer, EndPoint remoteEP, CancellationToken cancellationToken = default) =>
-        SendToAsync(buffer, SocketFlags.None, remoteEP, cancellationToken);
-
-    /// <summary>Sends a datagram to <paramref name="remoteEP"/>.</summary>
-    public ValueTask<int> SendToAsync(ReadOnlyMemory<byte> buffer, SocketFlags socketFlags, EndPoint remoteEP, CancellationToken cancellationToken = default)
-    {
-        ThrowIfDisposed();
-        ArgumentNullException.ThrowIfNull(remoteEP);
-        if (cancellationToken.IsCancellationRequested)
-        {
-            return ValueTask.FromCanceled<int>(cancellationToken);
-        }
-
-        try
-        {
-            return new ValueTask<int>(SendTo(buffer.Span, socketFlags, remoteEP));
-        }
-        catch (SocketException e)
-        {
-            return ValueTask.FromException<int>(e);
-        }
-    }
-
-    /// <summary>Sends the buffer of <paramref name="e"/> to its RemoteEndPoint; UDP completes synchronously (returns false).</summary>
-    public bool SendToAsync(SocketAsyncEventArgs e)
-    {
-        ThrowIfDisposed();
-        RequireDatagram("SendToAsync");
-        ArgumentNullException.ThrowIfNull(e);
-        if (e.RemoteEndPoint is null)
-        {
-            throw new ArgumentException("The value of e.RemoteEndPoint cannot be null.", nameof(e));
-        }
-
-        IPEndPoint ep = ToIPEndPoint(e.RemoteEndPoint, nameof(e), SocketError.NetworkUnreachable);
-        e.StartOperation(SocketAsyncOperation.SendTo);
-        e.SocketError = disposed ? SocketError.OperationAborted : udpCore!.SendTo(e.Window.Span, ep.Address, ep.Port, via: null, out _);
-        e.BytesTransferred = e.SocketError == SocketError.Success ? e.Count : 0;
-
-        e.FinishSynchronously();
-        return false;
-    }
-
-    /// <summary>Sends the buffer of <paramref name="e"/> to the connected endpoint; UDP completes synchronously (returns false).</summary>
-    public bool SendAsync(SocketAsyncEventArgs e)
-    {
-        ThrowIfDisposed();
-        ArgumentNullException.ThrowIfNull(e);
-        if (tcp is not null)
-        {
-            return StreamSendAsync(e);
-        }
-
-        e.StartOperation(SocketAsyncOperation.Send);
-        e.SocketError = disposed ? SocketError.OperationAborted : udpCore!.Send(e.Window.Span, out _);
-        e.BytesTransferred = e.SocketError == SocketError.Success ? e.Count : 0;
-
-        e.FinishSynchronously();
-        return false;
-    }
-
-    // ------------------------------------------------------------------ receive
-
     /// <summary>Receives a datagram into <paramref name="buffer"/>.</summary>
     public int Receive(byte[] buffer) => Receive(buffer, SocketFlags.None);
 
@@ -348,62 +104,6 @@ public sealed partial class Socket
         }
 
         return d.Length;
-    }
-
-    /// <summary>
-    /// Whether <paramref name="address"/> is of this socket's family. <see cref="SocketAddress.Family"/>
-    /// asks the native layer on every read; the raw family bytes it once mapped to this socket's family
-    /// answer the same without it, so a send or receive loop makes no native call.
-    /// </summary>
-    private bool IsOwnFamily(SocketAddress address)
-    {
-        ReadOnlySpan<byte> raw = address.Buffer.Span;
-        ushort rawFamily = raw.Length >= 2 ? System.Runtime.InteropServices.MemoryMarshal.Read<ushort>(raw) : (ushort)0;
-        if (ownFamilyRawKnown && rawFamily == ownFamilyRaw && raw.Length >= 2)
-        {
-            return true;
-        }
-
-        if (address.Family != AddressFamily)
-        {
-            return false;
-        }
-
-        ownFamilyRaw = rawFamily;
-        ownFamilyRawKnown = raw.Length >= 2;
-        return true;
-    }
-
-    /// <summary>The size of this socket's family's sockaddr: 16 (sockaddr_in) or 28 (sockaddr_in6).</summary>
-    private int SocketAddressSize => AddressFamily == AddressFamily.InterNetwork ? 16 : 28;
-
-    private void WriteSocketAddress(SocketAddress target, IPAddress source, int port)
-    {
-        Span<byte> raw = target.Buffer.Span;
-        raw[2] = (byte)(port >> 8);
-        raw[3] = (byte)port;
-        if (AddressFamily == AddressFamily.InterNetwork)
-        {
-            source.TryWriteBytes(raw.Slice(4, 4), out _);
-            target.Size = 16;
-            return;
-        }
-
-        raw.Slice(4, 4).Clear();
-        if (source.AddressFamily == AddressFamily.InterNetwork)
-        {
-            raw.Slice(8, 10).Clear();
-            raw[18] = 0xFF;
-            raw[19] = 0xFF;
-            source.TryWriteBytes(raw.Slice(20, 4), out _);
-        }
-        else
-        {
-            source.TryWriteBytes(raw.Slice(8, 16), out _);
-        }
-
-        raw.Slice(24, 4).Clear();
-        target.Size = 28;
     }
 
     /// <summary>Receives a datagram, who sent it, and where it arrived (destination address and adapter).</summary>
@@ -654,87 +354,50 @@ public sealed partial class Socket
         return RunArgs(new DatagramArgsReceive(this, e), e);
     }
 
-    // ------------------------------------------------------------------ poll
+    private int StreamReceive(Span<byte> buffer, SocketFlags flags)
+    {
+        bool peek = (flags & SocketFlags.Peek) != 0;
+        long deadline = DeadlineFor(receiveTimeout);
+        while (true)
+        {
+            ThrowIfDisposed();
+            SocketError error = tcpCore!.Receive(buffer, peek, out int n);
+            if (error == SocketError.Success)
+            {
+                return n;
+            }
 
-    /// <summary>Waits up to <paramref name="microSeconds"/> of virtual time (-1 forever) for the socket to be readable, writable or in error.</summary>
-    public bool Poll(int microSeconds, SelectMode mode)
+            if (error != SocketError.WouldBlock)
+            {
+                throw StreamFailure(error, "receiving");
+            }
+
+            if (!blocking)
+            {
+                throw StreamFailure(SocketError.WouldBlock, "a non-blocking receive with nothing buffered");
+            }
+
+            bool ready = sim.WaitUntil(static s => s.disposed || s.Tcp.IsReadable, this, deadline, static s => $"a blocking Receive on {s.Tcp.Describe()}");
+            if (disposed)
+            {
+                throw SocketErrors.Exception(SocketError.Interrupted, "the socket was closed during a blocking Receive");
+            }
+
+            if (!ready)
+            {
+                throw StreamFailure(SocketError.TimedOut, $"Receive waited {receiveTimeout} ms of virtual time (ReceiveTimeout)");
+            }
+        }
+    }
+
+    private ValueTask<int> StreamReceiveAsync(Memory<byte> buffer, SocketFlags flags, CancellationToken cancellationToken) =>
+        StreamIoAsync(send: false, buffer, default, peek: (flags & SocketFlags.Peek) != 0, cancellationToken);
+
+    private bool StreamReceiveAsync(SocketAsyncEventArgs e)
     {
         ThrowIfDisposed();
-        long deadline = microSeconds < 0 ? long.MaxValue : sim.Clock.NowTicks + (microSeconds * (TimeSpan.TicksPerMillisecond / 1000));
-        if (tcp is not null)
-        {
-            return StreamPoll(mode, deadline);
-        }
-
-        return mode switch
-        {
-            SelectMode.SelectWrite => true,
-            // POLLIN only: a pending ICMP error sets POLLERR, which Poll(SelectRead) does not count (measured).
-            SelectMode.SelectRead => PollFor(static s => s.disposed || s.udp!.QueuedCount > 0 || s.udp.ShutdownReceive, deadline),
-            SelectMode.SelectError => PollFor(static s => s.udp!.PendingError != SocketError.Success, deadline),
-            _ => PollForNothing(deadline),
-        };
-    }
-
-    /// <summary>Waits up to <paramref name="timeout"/> of virtual time for the socket to be readable, writable or in error.</summary>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is negative (other than <see cref="Timeout.InfiniteTimeSpan"/>) or more than <see cref="int.MaxValue"/> microseconds, as the runtime checks.</exception>
-    public bool Poll(TimeSpan timeout, SelectMode mode) => Poll(ToTimeoutMicroseconds(timeout), mode);
-
-    /// <summary>The runtime's conversion: -1 for infinite, else whole microseconds within [0, int.MaxValue].</summary>
-    private static int ToTimeoutMicroseconds(TimeSpan timeout)
-    {
-        if (timeout == Timeout.InfiniteTimeSpan)
-        {
-            return -1;
-        }
-
-        ArgumentOutOfRangeException.ThrowIfLessThan(timeout, TimeSpan.Zero);
-        long microseconds = timeout.Ticks / TimeSpan.TicksPerMicrosecond;
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(microseconds, int.MaxValue, nameof(timeout));
-        return (int)microseconds;
-    }
-
-    /// <summary>
-    /// An unknown <see cref="SelectMode"/>: the runtime asks poll(2) for no event, so the call waits its
-    /// timeout and returns false (measured with a zero timeout; an infinite one is a deadlock report here).
-    /// </summary>
-    private bool PollForNothing(long deadline) => PollFor(static _ => false, deadline);
-
-    private bool PollFor(Func<Socket, bool> condition, long deadline)
-    {
-        if (deadline == sim.Clock.NowTicks)
-        {
-            return core.Read(this, condition);
-        }
-
-        return sim.WaitUntil(condition, this, deadline, static s => $"a Poll on {s}");
-    }
-
-    // ------------------------------------------------------------------ validation
-
-    private static void ValidateBuffer(byte[] buffer, int offset, int size)
-    {
-        ArgumentNullException.ThrowIfNull(buffer);
-        ArgumentOutOfRangeException.ThrowIfNegative(offset);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(offset, buffer.Length);
-        ArgumentOutOfRangeException.ThrowIfNegative(size);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(size, buffer.Length - offset);
-    }
-
-    private static void ValidateFlags(SocketFlags flags, SocketFlags supported)
-    {
-        if ((flags & ~supported) != 0)
-        {
-            throw SocketErrors.Exception(SocketError.OperationNotSupported, $"SocketFlags {flags & ~supported} are not supported on a datagram socket.");
-        }
-    }
-
-    private void ValidateRemoteEndPoint(EndPoint remoteEP)
-    {
-        ArgumentNullException.ThrowIfNull(remoteEP);
-        if (remoteEP.AddressFamily != AddressFamily && !(DualMode && remoteEP.AddressFamily == AddressFamily.InterNetwork))
-        {
-            throw new ArgumentException($"The AddressFamily {remoteEP.AddressFamily} is not valid for the {remoteEP.GetType().Name} end point, use {AddressFamily} instead.", nameof(remoteEP));
-        }
+        e.StartOperation(SocketAsyncOperation.Receive);
+        var op = new StreamTransfer(this, StreamKind.Receive, "a ReceiveAsync(SocketAsyncEventArgs)") { Args = e };
+        return RunArgs(op.With(e.Window, default, (e.SocketFlags & SocketFlags.Peek) != 0, zeroByteWaits: false), e, static (s, e, result, error) => s.SetArgsResult(e, result, error, "a ReceiveAsync(SocketAsyncEventArgs)"));
     }
 }
