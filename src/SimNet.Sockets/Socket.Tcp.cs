@@ -60,7 +60,7 @@ public sealed partial class Socket
 
             // The runtime caches the first answer (until a Bind, or a connect when it was a wildcard).
             return netLocal ??= Tcp.LocalAddress is { } a ? StreamEndPoint(a, Tcp.LocalPort)
-                : new IPEndPoint(AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
+                : new IPEndPoint(AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, Tcp.LocalPort);
         }
     }
 
@@ -104,7 +104,7 @@ public sealed partial class Socket
     /// </summary>
     private void StreamConfirmPending()
     {
-        if (!nonBlockingConnect || !(disposed || connectStartFailed || Tcp.ConnectFinished))
+        if (!nonBlockingConnect || !(disposed || Tcp.ConnectFinished))
         {
             return;
         }
@@ -147,7 +147,12 @@ public sealed partial class Socket
         lock (sim.Gate)
         {
             Tcp.ReuseAddress = true; // the runtime sets SO_REUSEADDR before every TCP bind on Unix (SystemNative_Bind)
-            SocketErrors.ThrowIfFailed(Tcp.Bind(ep.Address, ep.Port), $"binding {ep} on {Host.Name}");
+            SocketError error = Tcp.Bind(ep.Address, ep.Port);
+            if (error != SocketError.Success)
+            {
+                throw StreamFailure(error, $"binding {ep} on {Host.Name}"); // the runtime marks a connected object disconnected after any error
+            }
+
             explicitlyBound = true;
             netLocal = null;
         }
@@ -692,10 +697,11 @@ public sealed partial class Socket
 
     private bool StreamPollCondition(SelectMode mode) => mode switch
     {
-        SelectMode.SelectRead => disposed || (Tcp.IsListening ? Tcp.AcceptQueueLength > 0 : Tcp.IsReadable),
+        // Linux tcp_poll: a closed socket (never connected, or over) reports POLLHUP, which .NET counts as readable.
+        SelectMode.SelectRead => disposed || (Tcp.IsListening ? Tcp.AcceptQueueLength > 0 : Tcp.IsReadable || Tcp.State == TcpState.Closed),
         // Linux tcp_poll: writable unless listening or mid-handshake; a closed socket (never connected, or its connection over) polls writable too.
         SelectMode.SelectWrite => !Tcp.IsListening && Tcp.ConnectFinished && (Tcp.State == TcpState.Closed || Tcp.IsWritable),
-        _ => Tcp.PendingError != SocketError.Success || (Tcp.ConnectFinished && Tcp.ConnectError != SocketError.Success),
+        _ => Tcp.PendingError != SocketError.Success,
     };
 
     private bool StreamPoll(SelectMode mode, long deadline)
@@ -707,6 +713,7 @@ public sealed partial class Socket
 
         lock (sim.Gate)
         {
+            StreamConfirmPending(); // the runtime's event loop has finished a non-blocking connect by now (and taken a failure's error)
             if (deadline == sim.Clock.NowTicks || StreamPollCondition(mode))
             {
                 return StreamPollCondition(mode);

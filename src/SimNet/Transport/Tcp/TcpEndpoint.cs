@@ -187,6 +187,11 @@ internal sealed partial class TcpEndpoint : IHousekeeper, IPortBinding
             return SocketError.InvalidArgument;
         }
 
+        if (address.IsIPv6Multicast)
+        {
+            return SocketError.InvalidArgument; // measured: Linux refuses an IPv6 group for a TCP socket (an IPv4 group binds)
+        }
+
         return Stack.Bind(this, address, port);
     }
 
@@ -435,6 +440,17 @@ internal sealed partial class TcpEndpoint : IHousekeeper, IPortBinding
     /// <summary>SHUT_WR queues a FIN after the buffered data; SHUT_RD makes reads return 0.</summary>
     public SocketError Shutdown(bool send, bool receive)
     {
+        if (State == TcpState.Listen)
+        {
+            // Linux inet_shutdown: a listener ignores a send shutdown; a receive shutdown disconnects it (it stops listening, keeps its port).
+            if (receive)
+            {
+                StopListening();
+            }
+
+            return SocketError.Success;
+        }
+
         if (!TcpStateMachine.IsSynchronized(State) && State != TcpState.SynReceived)
         {
             return WasConnected && State == TcpState.Closed ? SocketError.Success : SocketError.NotConnected;
@@ -454,6 +470,20 @@ internal sealed partial class TcpEndpoint : IHousekeeper, IPortBinding
         return SocketError.Success;
     }
 
+    /// <summary>A listener stops: its unaccepted connections are reset, and it is closed.</summary>
+    private void StopListening()
+    {
+        Move(TcpEvent.Close);
+        foreach (TcpEndpoint child in acceptQueue.Concat(halfOpen).ToArray())
+        {
+            child.Parent = null;
+            child.Abort(SocketError.Success, sendReset: true);
+        }
+
+        acceptQueue.Clear();
+        halfOpen.Clear();
+    }
+
     /// <summary>
     /// The owner closes the socket. A listener resets its unaccepted connections; unread data or
     /// Linger(true, 0) resets the connection; otherwise it closes gracefully in the background.
@@ -469,15 +499,7 @@ internal sealed partial class TcpEndpoint : IHousekeeper, IPortBinding
         switch (State)
         {
             case TcpState.Listen:
-                Move(TcpEvent.Close);
-                foreach (TcpEndpoint child in acceptQueue.Concat(halfOpen).ToArray())
-                {
-                    child.Parent = null;
-                    child.Abort(SocketError.Success, sendReset: true);
-                }
-
-                acceptQueue.Clear();
-                halfOpen.Clear();
+                StopListening();
                 Stack.Unbind(this);
                 break;
             case TcpState.Closed:
@@ -641,12 +663,12 @@ internal sealed partial class TcpEndpoint : IHousekeeper, IPortBinding
         if (ConnectFailed && error != SocketError.Success)
         {
             // The source the route gave goes (inet_reset_saddr), and a port connect drew is released (tcp_done): the socket is unbound again.
+            // Measured: getsockname then shows the wildcard with the port connect drew.
             LocalAddress = BoundAddress is { } b && !autoBound ? AddressRules.Unmap(b) : null;
             if (autoBound)
             {
                 autoBound = false;
                 BoundAddress = null;
-                LocalPort = 0;
             }
         }
 
