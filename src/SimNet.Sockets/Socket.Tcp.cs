@@ -15,6 +15,7 @@ public sealed partial class Socket
     private bool streamConnected;
     private bool nonBlockingConnect;
     private bool connectStartFailed;
+    private bool netListening;
     private bool explicitlyBound;
     private EndPoint? netLocal;
 
@@ -163,6 +164,7 @@ public sealed partial class Socket
         lock (sim.Gate)
         {
             SocketErrors.ThrowIfFailed(Tcp.Listen(backlog), $"listening on {Tcp.Describe()}");
+            netListening = true;
         }
     }
 
@@ -495,7 +497,10 @@ public sealed partial class Socket
 
         if (!Tcp.IsListening)
         {
-            throw new InvalidOperationException("You must call the Listen method before performing this operation.");
+            // The runtime remembers that Listen was called; a listener a Shutdown(Receive) stopped gets the kernel's answer.
+            throw netListening
+                ? SocketErrors.Exception(SocketError.InvalidArgument, $"{Tcp.Describe()} no longer listens (Linux accept: EINVAL).")
+                : new InvalidOperationException("You must call the Listen method before performing this operation.");
         }
     }
 
