@@ -1,0 +1,82 @@
+using System.Diagnostics;
+using SimNet.Topology;
+
+namespace SimNet.Http.Tests.Support;
+
+/// <summary>
+/// TEMPORARY driver until issue 9 lands in main: like <see cref="Simulation.Run(Func{Task})"/>, but before each step it waits
+/// for the thread pool to have no queued and no running work beyond what was running when it started, so
+/// Kestrel's and HttpClient's hops to the thread pool come back before the clock moves. Issue 9 makes
+/// plain <c>sim.Run</c> do this; then every call here becomes <c>sim.Run</c>.
+/// </summary>
+internal static class PoolAwareDriver
+{
+    private static readonly TimeSpan MaxPoolWait = TimeSpan.FromSeconds(10);
+
+    public static void Run(Simulation sim, Func<Task> entry) => Run(sim, null, entry);
+
+    public static void Run(Simulation sim, Host? host, Func<Task> entry)
+    {
+        Task task = sim.Spawn(host, entry);
+        int baseline = BusyPoolThreads();
+        while (!task.IsCompleted)
+        {
+            WaitForPool(baseline);
+            if (sim.Step())
+            {
+                continue;
+            }
+
+            // Nothing ready and nothing scheduled: work on the thread pool may still post back.
+            long start = Stopwatch.GetTimestamp();
+            bool stepped = false;
+            while (!task.IsCompleted && Stopwatch.GetElapsedTime(start) < TimeSpan.FromMilliseconds(200))
+            {
+                WaitForPool(baseline);
+                if (sim.Step())
+                {
+                    stepped = true;
+                    break;
+                }
+
+                Thread.Sleep(1);
+            }
+
+            if (!stepped && !task.IsCompleted)
+            {
+                throw new TimeoutException("Deadlock: the entry task waits for something nothing in the simulation or on the thread pool will bring.");
+            }
+        }
+
+        task.GetAwaiter().GetResult();
+    }
+
+    public static T Run<T>(Simulation sim, Host? host, Func<Task<T>> entry)
+    {
+        T result = default!;
+        Run(sim, host, async () => { result = await entry(); });
+        return result;
+    }
+
+    private static int BusyPoolThreads()
+    {
+        ThreadPool.GetMaxThreads(out int max, out _);
+        ThreadPool.GetAvailableThreads(out int available, out _);
+        return max - available;
+    }
+
+    private static void WaitForPool(int baseline)
+    {
+        if (ThreadPool.PendingWorkItemCount == 0 && BusyPoolThreads() <= baseline)
+        {
+            return;
+        }
+
+        long start = Stopwatch.GetTimestamp();
+        var spin = default(SpinWait);
+        while ((ThreadPool.PendingWorkItemCount > 0 || BusyPoolThreads() > baseline) && Stopwatch.GetElapsedTime(start) < MaxPoolWait)
+        {
+            spin.SpinOnce(sleep1Threshold: -1);
+        }
+    }
+}
