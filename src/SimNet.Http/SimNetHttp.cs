@@ -87,4 +87,41 @@ public static class SimNetHttp
             throw;
         }
     }
+
+    /// <summary>
+    /// Turns off a <c>Grpc.Net.Client.GrpcChannel</c>'s own deadline timer (a wall-clock
+    /// <see cref="System.Threading.Timer"/>), so a call's deadline is enforced only on virtual time: by a
+    /// <see cref="VirtualTimeoutHandler"/> in the channel's handler chain (<see cref="CreateGrpcHandler"/>)
+    /// and by the server. The deadline still travels in the <c>grpc-timeout</c> header.
+    /// </summary>
+    /// <remarks>
+    /// The switch is Grpc.Net.Client's internal <c>GrpcChannel.DisableClientDeadline</c> field (there for its own
+    /// tests), reached by name; SimNet's tests pin it against Grpc.Net.Client 2.85.0. The parameter is typed
+    /// <see cref="object"/> so this package does not depend on gRPC.
+    /// </remarks>
+    /// <exception cref="ArgumentException"><paramref name="grpcChannel"/> is not a <c>Grpc.Net.Client.GrpcChannel</c>.</exception>
+    public static void UseVirtualGrpcDeadlines(object grpcChannel)
+    {
+        ArgumentNullException.ThrowIfNull(grpcChannel);
+        if (grpcChannel.GetType().FullName != "Grpc.Net.Client.GrpcChannel")
+        {
+            throw new ArgumentException($"Expected a Grpc.Net.Client.GrpcChannel, got {grpcChannel.GetType().FullName}.", nameof(grpcChannel));
+        }
+
+        GrpcChannelDeadline(grpcChannel) = true;
+    }
+
+    /// <summary>
+    /// The handler to give a gRPC channel (<c>GrpcChannelOptions.HttpHandler</c>) on <paramref name="host"/>:
+    /// <see cref="CreateHandler"/> behind a <see cref="VirtualTimeoutHandler"/> with no timeout of its own, which
+    /// enforces each call's deadline on virtual time.
+    /// </summary>
+    public static HttpMessageHandler CreateGrpcHandler(Host host)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        return new VirtualTimeoutHandler(host.Simulation.Clock, Timeout.InfiniteTimeSpan) { InnerHandler = CreateHandler(host) };
+    }
+
+    [System.Runtime.CompilerServices.UnsafeAccessor(System.Runtime.CompilerServices.UnsafeAccessorKind.Field, Name = "DisableClientDeadline")]
+    internal static extern ref bool GrpcChannelDeadline([System.Runtime.CompilerServices.UnsafeAccessorType("Grpc.Net.Client.GrpcChannel, Grpc.Net.Client")] object channel);
 }

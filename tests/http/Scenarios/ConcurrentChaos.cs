@@ -1,6 +1,93 @@
+using Grpc.Core;
+using Grpc.Net.Client;
+using SimNet.Http.Tests.Grpc;
+using SimNet.Http.Tests.Support;
+using SimNet.Topology;
+
 namespace SimNet.Http.Tests.Scenarios;
 
+/// <summary>
+/// The determinism workload of issue 10: concurrent HTTP/1.1 requests, concurrent gRPC unary calls and a
+/// server stream, over a lossy jittery link, through a partition and a server crash and restart. Every
+/// client retries until it gets an answer, so each run ends with the same answers; the question is whether
+/// it also ends with the same trace.
+/// </summary>
 internal static class ConcurrentChaos
 {
-    public static ulong Hash(long seed) => throw new NotImplementedException("written below");
+    public static ulong Hash(long seed, bool concurrent = true)
+    {
+        var world = new HttpWorld(seed, new LinkConditions { Latency = TimeSpan.FromMilliseconds(2), Jitter = TimeSpan.FromMilliseconds(2), LossRate = 0.02 });
+        world.Sim.Trace.KeepEvents = false;
+        HttpWorld.RunGreeterAsSoftware(world.Server);
+        world.Sim.After(TimeSpan.FromSeconds(2), s => s.Partition(world.Client, world.Server));
+        world.Sim.After(TimeSpan.FromSeconds(4), s => s.Heal());
+        world.Sim.After(TimeSpan.FromSeconds(6), s => world.Server.Crash());
+        world.Sim.After(TimeSpan.FromSeconds(7), s => world.Server.Restart());
+        PoolAwareDriver.Run(world.Sim, world.Client, async () =>
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(200), world.Sim.Clock);
+            using HttpClient http = SimNetHttp.CreateClient(world.Client, TimeSpan.FromSeconds(1.5));
+            using GrpcChannel channel = GrpcTests.Channel(world);
+            var grpc = new Greeter.GreeterClient(channel);
+            var work = new List<Func<Task>>();
+            for (int i = 0; i < 4; i++)
+            {
+                int n = i;
+                work.Add(() => Retry(world, async () => await http.GetStringAsync($"http://api.sim/work/{300 * n + 100}")));
+            }
+
+            for (int i = 0; i < 3; i++)
+            {
+                int n = i;
+                work.Add(() => Retry(world, async () => (await grpc.SayHelloAsync(new HelloRequest { Name = $"c{n}", WorkMs = 400 * n + 50 }, deadline: DateTime.UtcNow.AddSeconds(1.5))).Message));
+            }
+
+            work.Add(() => Retry(world, async () =>
+            {
+                using AsyncServerStreamingCall<CountReply> call = grpc.Count(new CountRequest { To = 4, IntervalMs = 500 });
+                int last = 0;
+                await foreach (CountReply r in call.ResponseStream.ReadAllAsync())
+                {
+                    last = r.Value;
+                }
+
+                return last.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }));
+
+            if (concurrent)
+            {
+                var tasks = new List<Task>();
+                foreach (Func<Task> w in work)
+                {
+                    tasks.Add(w());
+                }
+
+                await Task.WhenAll(tasks);
+            }
+            else
+            {
+                foreach (Func<Task> w in work)
+                {
+                    await w();
+                }
+            }
+        });
+        return world.Sim.Trace.Hash;
+    }
+
+    private static async Task Retry(HttpWorld world, Func<Task<string>> call)
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            try
+            {
+                await call();
+                return;
+            }
+            catch (Exception e) when (attempt < 40 && e is HttpRequestException or TaskCanceledException or RpcException or IOException)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(500), world.Sim.Clock);
+            }
+        }
+    }
 }

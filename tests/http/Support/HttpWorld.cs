@@ -32,6 +32,39 @@ internal sealed class HttpWorld
 
     public Simulation Sim { get; }
 
+    /// <summary>An app with a few HTTP endpoints and the gRPC Greeter on <paramref name="host"/> (HTTP/1.1 on 80, h2c on 81).</summary>
+    public static WebApplication BuildGreeterApp(Host host) => BuildApp(
+        host,
+        app =>
+        {
+            app.MapGrpcService<GreeterService>();
+            app.MapGet("/work/{ms:int}", async (int ms, TimeProvider clock, CancellationToken aborted) =>
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(ms), clock, aborted);
+                return $"worked {ms} ms";
+            });
+        },
+        services => services.AddGrpc());
+
+    /// <summary>
+    /// Runs <see cref="BuildGreeterApp"/> as <paramref name="host"/>'s software: it starts with the host and
+    /// restarts with it; a crash stops it at once (ungracefully, as a power cut would).
+    /// </summary>
+    public static void RunGreeterAsSoftware(Host host) => host.Start(async (h, lifetime) =>
+    {
+        WebApplication app = BuildGreeterApp(h);
+        await app.StartAsync(CancellationToken.None);
+        try
+        {
+            await Task.Delay(Timeout.Infinite, lifetime);
+        }
+        finally
+        {
+            await app.StopAsync(new CancellationToken(canceled: true));
+            await app.DisposeAsync();
+        }
+    });
+
     public Host Ns { get; }
 
     public Host Server { get; }

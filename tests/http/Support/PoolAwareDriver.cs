@@ -17,11 +17,25 @@ internal static class PoolAwareDriver
 
     public static void Run(Simulation sim, Host? host, Func<Task> entry)
     {
-        Task task = sim.Spawn(host, entry);
+        // The entry's own exception, with its stack (Spawn's task keeps only "canceled" for a cancellation).
+        System.Runtime.ExceptionServices.ExceptionDispatchInfo? failure = null;
+        Task task = sim.Spawn(host, async () =>
+        {
+            try
+            {
+                await entry();
+            }
+            catch (Exception e)
+            {
+                failure = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e);
+            }
+        });
+        // Pool threads busy for good (this thread when it is one, a test host blocked in a synchronous wait)
+        // count in the baseline; it only falls, when one of them is seen idle.
         int baseline = BusyPoolThreads();
         while (!task.IsCompleted)
         {
-            WaitForPool(baseline);
+            WaitForPool(ref baseline);
             if (sim.Step())
             {
                 continue;
@@ -32,7 +46,7 @@ internal static class PoolAwareDriver
             bool stepped = false;
             while (!task.IsCompleted && Stopwatch.GetElapsedTime(start) < TimeSpan.FromMilliseconds(200))
             {
-                WaitForPool(baseline);
+                WaitForPool(ref baseline);
                 if (sim.Step())
                 {
                     stepped = true;
@@ -49,6 +63,7 @@ internal static class PoolAwareDriver
         }
 
         task.GetAwaiter().GetResult();
+        failure?.Throw();
     }
 
     public static T Run<T>(Simulation sim, Host? host, Func<Task<T>> entry)
@@ -65,10 +80,12 @@ internal static class PoolAwareDriver
         return max - available;
     }
 
-    private static void WaitForPool(int baseline)
+    private static void WaitForPool(ref int baseline)
     {
-        if (ThreadPool.PendingWorkItemCount == 0 && BusyPoolThreads() <= baseline)
+        int busy = BusyPoolThreads();
+        if (ThreadPool.PendingWorkItemCount == 0 && busy <= baseline)
         {
+            baseline = busy;
             return;
         }
 
