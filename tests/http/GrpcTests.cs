@@ -3,6 +3,7 @@ using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using SimNet.Http.Tests.Grpc;
 using SimNet.Http.Tests.Support;
+using SimNet.WebService;
 using Xunit;
 
 namespace SimNet.Http.Tests;
@@ -20,7 +21,7 @@ public class GrpcTests
     public void Unary_and_server_streaming_calls_work_over_h2c()
     {
         var world = new HttpWorld(21);
-        PoolAwareDriver.Run(world.Sim, world.Client, async () =>
+        Drive.Run(world.Sim, world.Client, async () =>
         {
             await using WebApplication app = HttpWorld.BuildGreeterApp(world.Server);
             await app.StartAsync();
@@ -46,7 +47,7 @@ public class GrpcTests
     public void Grpc_deadline_under_ten_percent_loss_is_exceeded_at_its_virtual_instant()
     {
         var world = new HttpWorld(22, new SimNet.Topology.LinkConditions { Latency = TimeSpan.FromMilliseconds(5), Jitter = TimeSpan.FromMilliseconds(3), LossRate = 0.10 });
-        PoolAwareDriver.Run(world.Sim, world.Client, async () =>
+        Drive.Run(world.Sim, world.Client, async () =>
         {
             await using WebApplication app = HttpWorld.BuildGreeterApp(world.Server);
             await app.StartAsync();

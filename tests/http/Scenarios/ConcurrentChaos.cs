@@ -2,6 +2,7 @@ using Grpc.Core;
 using Grpc.Net.Client;
 using SimNet.Http.Tests.Grpc;
 using SimNet.Http.Tests.Support;
+using SimNet.WebService;
 using SimNet.Topology;
 
 namespace SimNet.Http.Tests.Scenarios;
@@ -23,7 +24,7 @@ internal static class ConcurrentChaos
         world.Sim.After(TimeSpan.FromSeconds(4), s => s.Heal());
         world.Sim.After(TimeSpan.FromSeconds(6), s => world.Server.Crash());
         world.Sim.After(TimeSpan.FromSeconds(7), s => world.Server.Restart());
-        PoolAwareDriver.Run(world.Sim, world.Client, async () =>
+        Drive.Run(world.Sim, world.Client, async () =>
         {
             await Task.Delay(TimeSpan.FromMilliseconds(200), world.Sim.Clock);
             using HttpClient http = SimNetHttp.CreateClient(world.Client, TimeSpan.FromSeconds(1.5));

@@ -1,17 +1,18 @@
 using System.Diagnostics;
 using SimNet.Topology;
 
-namespace SimNet.Http.Tests.Support;
+namespace SimNet.WebService;
 
 /// <summary>
-/// TEMPORARY driver until issue 9 lands in main: like <see cref="Simulation.Run(Func{Task})"/>, but before each step it waits
+/// A stand-in for <c>host.Run</c> until issue 9 lands (SimNet's driver then waits for the thread pool itself): like <see cref="Simulation.Run(Func{Task})"/>, but before each step it waits
 /// for the thread pool to have no queued and no running work beyond what was running when it started, so
 /// Kestrel's and HttpClient's hops to the thread pool come back before the clock moves. Issue 9 makes
 /// plain <c>sim.Run</c> do this; then every call here becomes <c>sim.Run</c>.
 /// </summary>
-internal static class PoolAwareDriver
+public static class Drive
 {
     private static readonly TimeSpan MaxPoolWait = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan QuietWindow = TimeSpan.FromMilliseconds(1);
 
     public static void Run(Simulation sim, Func<Task> entry) => Run(sim, null, entry);
 
@@ -33,9 +34,10 @@ internal static class PoolAwareDriver
         // Pool threads busy for good (this thread when it is one, a test host blocked in a synchronous wait)
         // count in the baseline; it only falls, when one of them is seen idle.
         int baseline = BusyPoolThreads();
+        long completed = ThreadPool.CompletedWorkItemCount;
         while (!task.IsCompleted)
         {
-            WaitForPool(ref baseline);
+            WaitForPool(ref baseline, ref completed);
             if (sim.Step())
             {
                 continue;
@@ -46,7 +48,7 @@ internal static class PoolAwareDriver
             bool stepped = false;
             while (!task.IsCompleted && Stopwatch.GetElapsedTime(start) < TimeSpan.FromMilliseconds(200))
             {
-                WaitForPool(ref baseline);
+                WaitForPool(ref baseline, ref completed);
                 if (sim.Step())
                 {
                     stepped = true;
@@ -80,19 +82,39 @@ internal static class PoolAwareDriver
         return max - available;
     }
 
-    private static void WaitForPool(ref int baseline)
+    /// <summary>
+    /// Returns when the pool is at rest: nothing queued, no more busy threads than the baseline, and no work
+    /// item finished since the last look; after any activity, only once it has stayed at rest for a
+    /// millisecond, so work that started and parked between two looks has posted back first.
+    /// </summary>
+    private static void WaitForPool(ref int baseline, ref long completed)
     {
         int busy = BusyPoolThreads();
-        if (ThreadPool.PendingWorkItemCount == 0 && busy <= baseline)
+        long done = ThreadPool.CompletedWorkItemCount;
+        if (ThreadPool.PendingWorkItemCount == 0 && busy <= baseline && done == completed)
         {
             baseline = busy;
             return;
         }
 
         long start = Stopwatch.GetTimestamp();
+        long quietSince = start;
         var spin = default(SpinWait);
-        while ((ThreadPool.PendingWorkItemCount > 0 || BusyPoolThreads() > baseline) && Stopwatch.GetElapsedTime(start) < MaxPoolWait)
+        while (Stopwatch.GetElapsedTime(start) < MaxPoolWait)
         {
+            busy = BusyPoolThreads();
+            done = ThreadPool.CompletedWorkItemCount;
+            if (ThreadPool.PendingWorkItemCount > 0 || busy > baseline || done != completed)
+            {
+                completed = done;
+                quietSince = Stopwatch.GetTimestamp();
+            }
+            else if (Stopwatch.GetElapsedTime(quietSince) >= QuietWindow)
+            {
+                baseline = busy;
+                return;
+            }
+
             spin.SpinOnce(sleep1Threshold: -1);
         }
     }
