@@ -45,7 +45,10 @@ internal static class ConcurrentChaos
 
             work.Add(() => Retry(world, async () =>
             {
-                using AsyncServerStreamingCall<CountReply> call = grpc.Count(new CountRequest { To = 4, IntervalMs = 500 });
+                // A stream in progress has no deadline on the client (the headers came): a virtual-time token
+                // ends it when the server host loses power mid-stream, which would otherwise be silence forever.
+                using var streamLimit = new CancellationTokenSource(TimeSpan.FromSeconds(5), world.Sim.Clock);
+                using AsyncServerStreamingCall<CountReply> call = grpc.Count(new CountRequest { To = 4, IntervalMs = 500 }, cancellationToken: streamLimit.Token);
                 int last = 0;
                 await foreach (CountReply r in call.ResponseStream.ReadAllAsync())
                 {
