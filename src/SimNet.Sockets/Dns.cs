@@ -99,7 +99,7 @@ public static class Dns
             return Reverse(literal, nameof(hostNameOrAddress));
         }
 
-        (string canonical, IPAddress[] addresses) = await CurrentHost().Resolver.GetHostEntryAsync(hostNameOrAddress, family, cancellationToken).ConfigureAwait(true);
+        (string canonical, IPAddress[] addresses) = await CurrentHost().Resolver.GetHostEntryAsync(hostNameOrAddress, family, cancellationToken).ConfigureAwait(false);
         return new IPHostEntry { HostName = canonical, Aliases = Array.Empty<string>(), AddressList = addresses };
     }
 

@@ -175,7 +175,7 @@ public class NetworkStream : Stream
         ThrowIfCannot(readable, "read");
         try
         {
-            return await Socket.ReceiveAsync(buffer, SocketFlags.None, cancellationToken).ConfigureAwait(true);
+            return await Socket.ReceiveAsync(buffer, SocketFlags.None, cancellationToken).ConfigureAwait(false);
         }
         catch (SocketException e)
         {
@@ -196,7 +196,7 @@ public class NetworkStream : Stream
         ThrowIfCannot(writeable, "write");
         try
         {
-            await Socket.SendAsync(buffer, SocketFlags.None, cancellationToken).ConfigureAwait(true);
+            await Socket.SendAsync(buffer, SocketFlags.None, cancellationToken).ConfigureAwait(false);
         }
         catch (SocketException e)
         {

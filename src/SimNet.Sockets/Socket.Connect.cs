@@ -200,10 +200,10 @@ public sealed partial class Socket
         ThrowIfDisposed();
         ArgumentNullException.ThrowIfNull(host);
         ValidatePort(port);
-        IPAddress[] addresses = await Host.Resolver.GetHostAddressesAsync(host, AddressFamily.Unspecified, cancellationToken).ConfigureAwait(true);
+        IPAddress[] addresses = await Host.Resolver.GetHostAddressesAsync(host, AddressFamily.Unspecified, cancellationToken).ConfigureAwait(false);
         if (tcp is not null)
         {
-            await StreamConnectFirstAsync(addresses, port, cancellationToken).ConfigureAwait(true);
+            await StreamConnectFirstAsync(addresses, port, cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -264,7 +264,7 @@ public sealed partial class Socket
         {
             Task<IPAddress[]> lookup = Host.Resolver.GetHostAddressesAsync(dns.Host, dns.AddressFamily);
             lookup.ContinueWith(
-                t => sim.Context.Post(_ => FinishConnectByName(e, t, dns.Port), null),
+                t => sim.PostCompletion(_ => FinishConnectByName(e, t, dns.Port), null),
                 CancellationToken.None,
                 TaskContinuationOptions.ExecuteSynchronously,
                 TaskScheduler.Default);

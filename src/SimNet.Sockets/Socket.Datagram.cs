@@ -1,3 +1,4 @@
+using SimNet.Kernel;
 using System.Net;
 using System.Net.Sockets;
 using SimNet.Transport;
@@ -674,7 +675,7 @@ public sealed partial class Socket
     /// delivery event; the task completes in a work item posted to the simulation's context, so user
     /// continuations never run inside the kernel's delivery loop, and never on the thread pool.
     /// </summary>
-    private sealed class PendingReceive<T> : IUdpWaiter
+    private sealed class PendingReceive<T> : SimulationWait, IUdpWaiter
     {
         private readonly Socket socket;
         private readonly Memory<byte> buffer;
@@ -692,7 +693,7 @@ public sealed partial class Socket
             this.buffer = buffer;
             peek = (flags & SocketFlags.Peek) != 0;
             this.project = project;
-            socket.sim.AddWait(this, () => $"an async receive on {socket.udp!.Describe()}");
+            socket.sim.AddWait(this);
             this.cancellationToken = cancellationToken;
             if (cancellationToken.CanBeCanceled)
             {
@@ -701,6 +702,10 @@ public sealed partial class Socket
         }
 
         public Task<T> Task => completion.Task;
+
+        public override Task? WaitTask => completion.Task;
+
+        public override string DescribeWait() => $"an async receive on {socket.udp!.Describe()}";
 
         public bool TryComplete(UdpEndpoint endpoint)
         {
@@ -726,7 +731,7 @@ public sealed partial class Socket
                 error = SocketErrors.Exception(status, $"receive on {endpoint.Describe()}");
             }
 
-            socket.sim.Context.Post(static state => ((PendingReceive<T>)state!).Publish(), this);
+            socket.sim.PostCompletion(static state => ((PendingReceive<T>)state!).Publish(), this);
             return true;
         }
 
@@ -774,7 +779,7 @@ public sealed partial class Socket
     }
 
     /// <summary>A SocketAsyncEventArgs receive; its Completed event is posted to the simulation's context.</summary>
-    private sealed class PendingArgsReceive : IUdpWaiter
+    private sealed class PendingArgsReceive : SimulationWait, IUdpWaiter
     {
         private readonly Socket socket;
         private readonly SocketAsyncEventArgs args;
@@ -787,6 +792,8 @@ public sealed partial class Socket
 
         public bool Pending { get; set; }
 
+        public override string DescribeWait() => $"a {args.LastOperation} (SocketAsyncEventArgs) on {socket.udp!.Describe()}";
+
         public bool TryComplete(UdpEndpoint endpoint)
         {
             SocketError error = endpoint.TryReceive(args.Window.Span, (args.SocketFlags & SocketFlags.Peek) != 0, out ReceivedDatagram d);
@@ -797,7 +804,7 @@ public sealed partial class Socket
                     return false;
                 }
 
-                socket.sim.AddWait(this, () => $"a {args.LastOperation} (SocketAsyncEventArgs) on {endpoint.Describe()}");
+                socket.sim.AddWait(this);
                 return false;
             }
 
@@ -838,7 +845,7 @@ public sealed partial class Socket
         private void Raise()
         {
             socket.sim.RemoveWait(this);
-            socket.sim.Context.Post(static state => ((SocketAsyncEventArgs)state!).FinishAndRaise(), args);
+            socket.sim.PostCompletion(static state => ((SocketAsyncEventArgs)state!).FinishAndRaise(), args);
         }
     }
 

@@ -1,3 +1,4 @@
+using SimNet.Kernel;
 using System.Net;
 using System.Net.Sockets;
 using SimNet.Transport.Tcp;
@@ -186,7 +187,7 @@ public sealed partial class Socket
 
             try
             {
-                await StreamConnectAsync(ToIPEndPoint(new IPEndPoint(address, port), "addresses"), cancellationToken).ConfigureAwait(true);
+                await StreamConnectAsync(ToIPEndPoint(new IPEndPoint(address, port), "addresses"), cancellationToken).ConfigureAwait(false);
                 return;
             }
             catch (SocketException e)
@@ -210,7 +211,7 @@ public sealed partial class Socket
         {
             Task<IPAddress[]> lookup = Host.Resolver.GetHostAddressesAsync(dns.Host, dns.AddressFamily);
             lookup.ContinueWith(
-                t => sim.Context.Post(_ => ConnectByNameThenRaise(e, t, dns.Port), null),
+                t => sim.PostCompletion(_ => ConnectByNameThenRaise(e, t, dns.Port), null),
                 CancellationToken.None,
                 TaskContinuationOptions.ExecuteSynchronously,
                 TaskScheduler.Default);
@@ -262,7 +263,7 @@ public sealed partial class Socket
     private void ContinueArgsConnect(SocketAsyncEventArgs e)
     {
         byte[] first = e.Window.ToArray();
-        sim.Context.Post(_ => _ = RunArgsConnect(e, first), null);
+        sim.PostCompletion(_ => _ = RunArgsConnect(e, first), null);
     }
 
     private async Task RunArgsConnect(SocketAsyncEventArgs e, byte[] first)
@@ -272,10 +273,10 @@ public sealed partial class Socket
         try
         {
             await new StreamWait<int>(this, "a ConnectAsync(SocketAsyncEventArgs)", CancellationToken.None, static s =>
-                !s.disposed && !s.Tcp.ConnectFinished ? (false, 0, SocketError.Success) : (true, 0, s.FinishStreamConnect())).Start().ConfigureAwait(true);
+                !s.disposed && !s.Tcp.ConnectFinished ? (false, 0, SocketError.Success) : (true, 0, s.FinishStreamConnect())).Start().ConfigureAwait(false);
             if (first.Length > 0)
             {
-                sent = await StreamSendAllAsync(first, CancellationToken.None).ConfigureAwait(true);
+                sent = await StreamSendAllAsync(first, CancellationToken.None).ConfigureAwait(false);
             }
         }
         catch (SocketException failure)
@@ -372,7 +373,7 @@ public sealed partial class Socket
         {
             e.AcceptSocket = socket;
             e.SocketError = error;
-            sim.Context.Post(static state => ((SocketAsyncEventArgs)state!).FinishAndRaise(), e);
+            sim.PostCompletion(static state => ((SocketAsyncEventArgs)state!).FinishAndRaise(), e);
         };
         wait.Start();
         return true;
@@ -534,7 +535,7 @@ public sealed partial class Socket
         wait.OnDone = (result, error) =>
         {
             SetArgsResult(e, result, error, what);
-            sim.Context.Post(static state => ((SocketAsyncEventArgs)state!).FinishAndRaise(), e);
+            sim.PostCompletion(static state => ((SocketAsyncEventArgs)state!).FinishAndRaise(), e);
         };
         wait.Start();
         return true;
@@ -820,7 +821,7 @@ public sealed partial class Socket
     /// the endpoint changes; when it reports done inside a kernel event, the task completes in a work
     /// item posted to the simulation's context (never inline in the kernel, never on the thread pool).
     /// </summary>
-    private sealed class StreamWait<T> : ITcpWaiter
+    private sealed class StreamWait<T> : SimulationWait, ITcpWaiter
     {
         private readonly Socket socket;
         private readonly string what;
@@ -843,6 +844,10 @@ public sealed partial class Socket
         /// <summary>Called instead of completing the task, when set (SocketAsyncEventArgs operations).</summary>
         public Action<T?, SocketError>? OnDone { get; set; }
 
+        public override string DescribeWait() => $"{what} on {socket.Tcp.Describe()}";
+
+        public override Task? WaitTask => completion.Task;
+
         public Task<T> Start()
         {
             lock (socket.sim.Gate)
@@ -853,7 +858,7 @@ public sealed partial class Socket
                     return completion.Task;
                 }
 
-                socket.sim.AddWait(this, () => $"{what} on {socket.Tcp.Describe()}");
+                socket.sim.AddWait(this);
                 if (cancellationToken.CanBeCanceled)
                 {
                     registration = cancellationToken.Register(static state => ((StreamWait<T>)state!).Cancel(), this);
@@ -918,7 +923,7 @@ public sealed partial class Socket
             publishedError = error;
             if (fromKernel && !starting)
             {
-                socket.sim.Context.Post(static state => ((StreamWait<T>)state!).Publish(), this);
+                socket.sim.PostCompletion(static state => ((StreamWait<T>)state!).Publish(), this);
             }
             else
             {

@@ -14,8 +14,8 @@ namespace SimNet.Sockets;
 /// (<see cref="Host.Run(Func{Task})"/>, <see cref="Simulation.Spawn"/>) with the real constructors.</para>
 /// <para>A blocking call on the thread that drives the simulation (or when nothing drives it) runs
 /// the simulation until the call can complete, its virtual timeout passes, or nothing is left that
-/// could complete it; then it throws <see cref="SimNet.Kernel.SimulationDeadlockException"/>, a
-/// <see cref="SocketException"/> that says what was waiting.</para>
+/// could complete it; then it throws <see cref="SimulationDeadlockException"/>, which says what was
+/// waiting (deliberately not a <see cref="SocketException"/>, so socket retry loops do not swallow it).</para>
 /// </remarks>
 public sealed partial class Socket : IDisposable
 {

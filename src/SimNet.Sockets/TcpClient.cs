@@ -189,7 +189,7 @@ public sealed class TcpClient : IDisposable
     {
         ThrowIfDisposed();
         ThrowIfActive();
-        await connect.ConfigureAwait(true);
+        await connect.ConfigureAwait(false);
         Active = true;
     }
 

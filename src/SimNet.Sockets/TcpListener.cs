@@ -161,7 +161,7 @@ public sealed class TcpListener
     public async ValueTask<TcpClient> AcceptTcpClientAsync(CancellationToken cancellationToken)
     {
         ThrowIfNotActive();
-        return new TcpClient(await server.AcceptAsync(cancellationToken).ConfigureAwait(true));
+        return new TcpClient(await server.AcceptAsync(cancellationToken).ConfigureAwait(false));
     }
 
     /// <summary>Stops the listener.</summary>

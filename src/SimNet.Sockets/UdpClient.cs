@@ -257,7 +257,7 @@ public sealed class UdpClient : IDisposable
     public async ValueTask<UdpReceiveResult> ReceiveAsync(CancellationToken cancellationToken)
     {
         var any = new IPEndPoint(family == AddressFamily.InterNetwork ? IPAddress.Any : IPAddress.IPv6Any, 0);
-        SocketReceiveFromResult r = await Client.ReceiveFromAsync(receiveBuffer, SocketFlags.None, any, cancellationToken).ConfigureAwait(true);
+        SocketReceiveFromResult r = await Client.ReceiveFromAsync(receiveBuffer, SocketFlags.None, any, cancellationToken).ConfigureAwait(false);
         return new UdpReceiveResult(receiveBuffer.AsSpan(0, r.ReceivedBytes).ToArray(), (IPEndPoint)r.RemoteEndPoint);
     }
 

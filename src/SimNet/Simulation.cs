@@ -22,11 +22,19 @@ public sealed partial class Simulation
     private readonly EventQueue events = new();
     private readonly List<Host> hosts = new();
     private readonly List<Segment> segments = new();
-    private readonly List<(object Key, Func<string> Describe)> waits = new();
+    private SimulationWait? firstWait;
+    private int waitCount;
     private Thread? driver;
     private int externalWaiters;
     private readonly SimulationSynchronizationContext context;
     private bool running;
+    private long runGeneration;
+    private Task? entryTask;
+    private string? entryHost;
+
+    // Set when code that could have queued thread-pool work ran on the driving thread: the next step
+    // first lets that work settle (see OffThreadWork).
+    private bool userCodeRan;
 
     /// <summary>Creates an empty simulation whose every random choice follows from <paramref name="seed"/>.</summary>
     public Simulation(long seed)
@@ -36,7 +44,30 @@ public sealed partial class Simulation
         Clock = new VirtualClock(this, VirtualClock.Epoch);
         Trace = new Trace();
         context = new SimulationSynchronizationContext(this);
+        OffThread = new OffThreadWork(this);
+        Trace.OffThreadDepartures = () => OffThread.Departures;
     }
+
+    /// <summary>
+    /// How long code of this simulation may run on another thread (a thread-pool hop) without returning
+    /// before the driver stops waiting for it and reports a <see cref="SimulationDeadlockException"/>.
+    /// Virtual time is held while such code runs, so a thread-pool thread blocked on a SimNet task
+    /// (<c>.Result</c>) would otherwise hang the test. Wall time; 10 seconds by default.
+    /// </summary>
+    public TimeSpan ThreadPoolGuard
+    {
+        get => threadPoolGuard;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(value, TimeSpan.Zero);
+            threadPoolGuard = value;
+        }
+    }
+
+    private TimeSpan threadPoolGuard = TimeSpan.FromSeconds(10);
+
+    /// <summary>Code of this simulation running away from the driving thread.</summary>
+    internal OffThreadWork OffThread { get; }
 
     /// <summary>The seed every random choice of this simulation follows from.</summary>
     public long Seed { get; }
@@ -202,14 +233,30 @@ public sealed partial class Simulation
 
         SynchronizationContext? previous = SynchronizationContext.Current;
         Host? previousHost = Host.Current;
+        Simulation? previousMarker = OffThreadWork.Enter(this);
         EnterDriver(out bool entered);
         running = true;
+        runGeneration++;
         Task task;
         try
         {
-            SynchronizationContext.SetSynchronizationContext(context);
             Host.SetCurrent(host ?? previousHost);
-            task = entry() ?? throw new InvalidOperationException("The entry function returned a null task.");
+            entryHost = Host.Current?.Name;
+
+            // Only the entry runs with the simulation's context current, so its awaits come back to it;
+            // the loop itself pumps with none, and each item sets what it needs (see the context's remarks).
+            SynchronizationContext.SetSynchronizationContext(context);
+            try
+            {
+                task = entry() ?? throw new InvalidOperationException("The entry function returned a null task.");
+            }
+            finally
+            {
+                SynchronizationContext.SetSynchronizationContext(previous);
+            }
+
+            entryTask = task;
+            userCodeRan = true;
             while (!task.IsCompleted)
             {
                 if (!PumpOnce(long.MaxValue))
@@ -219,14 +266,20 @@ public sealed partial class Simulation
                         break;
                     }
 
-                    throw new SimulationDeadlockException(DescribeWaits());
+                    if (OffThread.ConfirmQuiet(context) || task.IsCompleted)
+                    {
+                        continue; // a pool thread was late to start: not a deadlock
+                    }
+
+                    throw new SimulationDeadlockException(DescribeDeadlock(null), Clock.Elapsed);
                 }
             }
         }
         finally
         {
+            entryTask = null;
             Host.SetCurrent(previousHost);
-            SynchronizationContext.SetSynchronizationContext(previous);
+            OffThreadWork.Enter(previousMarker);
             running = false;
             ExitDriver(entered);
         }
@@ -254,6 +307,7 @@ public sealed partial class Simulation
             if (driver is not null && driver != Thread.CurrentThread)
             {
                 externalWaiters++;
+                OffThread.Block();
                 try
                 {
                     while (!condition(state))
@@ -278,6 +332,7 @@ public sealed partial class Simulation
                 }
                 finally
                 {
+                    OffThread.Unblock();
                     externalWaiters--;
                 }
             }
@@ -333,7 +388,7 @@ public sealed partial class Simulation
             while (true)
             {
                 // PumpOnce, with the condition looked at in the same lock as the event ran in.
-                bool ranCallback = context.TryRunOne();
+                bool ranCallback = RunReadyOrSettle();
                 lock (Gate)
                 {
                     bool pumped = ranCallback || RunNextEventLocked(deadlineTicks);
@@ -358,9 +413,14 @@ public sealed partial class Simulation
                         Clock.NowTicks = Math.Max(Clock.NowTicks, deadlineTicks);
                         return false;
                     }
-
-                    throw new SimulationDeadlockException(describe(state) + (waits.Count > 0 ? "; also " + DescribeWaits() : string.Empty));
                 }
+
+                if (SettleBeforeIdle() || OffThread.ConfirmQuiet(context))
+                {
+                    continue;
+                }
+
+                throw new SimulationDeadlockException(DescribeDeadlock(describe(state)), Clock.Elapsed);
             }
         }
         finally
@@ -395,11 +455,22 @@ public sealed partial class Simulation
                 return;
             }
 
-            while (driver is not null)
+            if (driver is not null)
             {
-                externalWaiters++;
-                Monitor.Wait(Gate);
-                externalWaiters--;
+                OffThread.Block();
+                try
+                {
+                    while (driver is not null)
+                    {
+                        externalWaiters++;
+                        Monitor.Wait(Gate);
+                        externalWaiters--;
+                    }
+                }
+                finally
+                {
+                    OffThread.Unblock();
+                }
             }
 
             driver = Thread.CurrentThread;
@@ -427,15 +498,69 @@ public sealed partial class Simulation
     /// <summary>Runs one ready callback, else the next event due at or before <paramref name="limitTicks"/>.</summary>
     private bool PumpOnce(long limitTicks)
     {
-        if (context.TryRunOne())
+        if (RunReadyOrSettle())
         {
             return true;
         }
 
         lock (Gate)
         {
-            return RunNextEventLocked(limitTicks);
+            if (RunNextEventLocked(limitTicks))
+            {
+                return true;
+            }
         }
+
+        return SettleBeforeIdle();
+    }
+
+    /// <summary>
+    /// Runs one ready item. When none is ready and code that ran on this thread may have left work on
+    /// the thread pool (or such work is running), first waits for it to settle, so no event runs, and
+    /// no time passes, while code of the simulation is still busy elsewhere.
+    /// </summary>
+    private bool RunReadyOrSettle()
+    {
+        if (context.TryRunOne())
+        {
+            userCodeRan = true;
+            return true;
+        }
+
+        if (userCodeRan || OffThread.RunningCount > 0)
+        {
+            userCodeRan = false;
+            bool advancing;
+            lock (Gate)
+            {
+                advancing = !events.TryPeekDue(out long due) || due > Clock.NowTicks;
+            }
+
+            OffThread.Settle(context, threadPoolGuard, advancing ? OffThreadWork.AdvancePatience : OffThreadWork.SameInstantPatience);
+            if (context.TryRunOne())
+            {
+                userCodeRan = true;
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Nothing ready and no event: one last settle, in case thread-pool work is about to post. True when something became ready.</summary>
+    private bool SettleBeforeIdle()
+    {
+        OffThread.Settle(context, threadPoolGuard, OffThreadWork.AdvancePatience);
+        if (context.ReadyCount > 0)
+        {
+            return true;
+        }
+
+        // A pool thread that took our item off the queue but was descheduled before it started shows
+        // neither as queued nor as running. Where this simulation has used the pool, give such a
+        // thread a moment (wall time, only on the way to idle) to show up; a deadlock report always
+        // waits that moment first (Run, DriveUntil).
+        return OffThread.Departures > 0 && OffThread.ConfirmQuiet(context);
     }
 
     /// <summary>Runs the next event due at or before <paramref name="limitTicks"/>, holding <see cref="Gate"/>. False when there is none.</summary>
@@ -482,29 +607,36 @@ public sealed partial class Simulation
     {
         SynchronizationContext? previous = SynchronizationContext.Current;
         Host? previousHost = Host.Current;
+        Simulation? previousMarker = OffThreadWork.Enter(this);
         try
         {
             SynchronizationContext.SetSynchronizationContext(context);
             Host.SetCurrent(host);
             Task task = work();
+
+            // The spawned task's end is published as a completion, like any other SimNet completion,
+            // so an awaiter's ConfigureAwait(false) continuation stays on the driving thread.
             task.ContinueWith(
-                static (t, state) =>
-                {
-                    var tcs = (TaskCompletionSource)state!;
-                    if (t.IsFaulted)
+                static (t, state) => ((Simulation)((object[])state!)[0]).PostCompletion(
+                    static s =>
                     {
-                        tcs.TrySetException(t.Exception!.InnerExceptions);
-                    }
-                    else if (t.IsCanceled)
-                    {
-                        tcs.TrySetCanceled();
-                    }
-                    else
-                    {
-                        tcs.TrySetResult();
-                    }
-                },
-                done,
+                        var pair = (object[])s!;
+                        var (t, tcs) = ((Task)pair[1], (TaskCompletionSource)pair[2]);
+                        if (t.IsFaulted)
+                        {
+                            tcs.TrySetException(t.Exception!.InnerExceptions);
+                        }
+                        else if (t.IsCanceled)
+                        {
+                            tcs.TrySetCanceled();
+                        }
+                        else
+                        {
+                            tcs.TrySetResult();
+                        }
+                    },
+                    new object[] { ((object[])state!)[0], t, ((object[])state!)[1] }),
+                new object[] { this, done },
                 CancellationToken.None,
                 TaskContinuationOptions.ExecuteSynchronously,
                 TaskScheduler.Default);
@@ -515,6 +647,7 @@ public sealed partial class Simulation
         }
         finally
         {
+            OffThreadWork.Enter(previousMarker);
             Host.SetCurrent(previousHost);
             SynchronizationContext.SetSynchronizationContext(previous);
         }
@@ -522,6 +655,30 @@ public sealed partial class Simulation
 
     /// <summary>The context work of this simulation is posted to.</summary>
     internal SynchronizationContext Context => context;
+
+    /// <summary>
+    /// Queues a completion: <paramref name="callback"/> runs next on the driving thread, first-in
+    /// first-out with posted work, outside the world's lock and with no synchronization context
+    /// current, so continuations it triggers run inline there when they asked for no context
+    /// (<c>ConfigureAwait(false)</c>) and are posted back to the simulation's context when they captured it.
+    /// </summary>
+    internal void PostCompletion(SendOrPostCallback callback, object? state) => context.PostCompletion(callback, state);
+
+    internal void SetTimer(TimerEntry timer, long dueTicks) => events.SetTimer(timer, dueTicks);
+
+    /// <summary>How many events and armed timers are on the agenda (for tests).</summary>
+    internal int AgendaCount
+    {
+        get
+        {
+            lock (Gate)
+            {
+                return events.Count;
+            }
+        }
+    }
+
+    internal void CancelTimer(TimerEntry timer) => events.CancelTimer(timer);
 
     internal void WakeDriver()
     {
@@ -554,47 +711,146 @@ public sealed partial class Simulation
         ArgumentOutOfRangeException.ThrowIfLessThan(delay, TimeSpan.Zero);
         lock (Gate)
         {
-            events.Schedule(Clock.NowTicks + delay.Ticks, ActionHandler.Instance, action, 0);
+            events.Schedule(Clock.NowTicks + delay.Ticks, actionHandler ??= new ActionHandler(this), action, 0);
         }
     }
 
-    private sealed class ActionHandler : IEventHandler
-    {
-        public static readonly ActionHandler Instance = new();
+    private ActionHandler? actionHandler;
 
-        public void OnEvent(object? state, long tag) => ((Action)state!)();
+    private sealed class ActionHandler(Simulation simulation) : IEventHandler
+    {
+        // A scheduled action is user code (a fault script): it runs as a completion, outside the lock.
+        public void OnEvent(object? state, long tag) => simulation.PostCompletion(static a => ((Action)a!)(), state);
     }
 
     // ---------------------------------------------------------------- waits, for deadlock reports
 
-    internal void AddWait(object key, Func<string> describe)
+    /// <summary>Registers a pending wait for deadlock reports. O(1); the caller holds nothing else of the registry.</summary>
+    internal void AddWait(SimulationWait wait)
     {
         lock (Gate)
         {
-            waits.Add((key, describe));
+            if (wait.IsRegistered)
+            {
+                return;
+            }
+
+            wait.IsRegistered = true;
+            wait.RunGeneration = running ? runGeneration : 0;
+            wait.PreviousWait = null;
+            wait.NextWait = firstWait;
+            if (firstWait is not null)
+            {
+                firstWait.PreviousWait = wait;
+            }
+
+            firstWait = wait;
+            waitCount++;
         }
     }
 
-    internal void RemoveWait(object key)
+    /// <summary>Unregisters a wait that finished (or never started); O(1), harmless when not registered.</summary>
+    internal void RemoveWait(SimulationWait wait)
     {
         lock (Gate)
         {
-            int i = waits.FindIndex(w => ReferenceEquals(w.Key, key));
-            if (i >= 0)
+            if (!wait.IsRegistered)
             {
-                waits.RemoveAt(i);
+                return;
+            }
+
+            wait.IsRegistered = false;
+            if (wait.PreviousWait is null)
+            {
+                firstWait = wait.NextWait;
+            }
+            else
+            {
+                wait.PreviousWait.NextWait = wait.NextWait;
+            }
+
+            if (wait.NextWait is not null)
+            {
+                wait.NextWait.PreviousWait = wait.PreviousWait;
+            }
+
+            wait.PreviousWait = null;
+            wait.NextWait = null;
+            waitCount--;
+        }
+    }
+
+    /// <summary>How many waits are registered (for tests).</summary>
+    internal int WaitCount
+    {
+        get
+        {
+            lock (Gate)
+            {
+                return waitCount;
             }
         }
     }
 
-    private string DescribeWaits()
+    /// <summary>
+    /// The report for a deadlock: the wait that found it (a blocking call), the entry task of the
+    /// current <see cref="Run(Func{Task})"/> with the chain of awaits it is stuck in, every other
+    /// pending wait in registration order, and what other threads are doing. Waits registered in an
+    /// earlier <c>Run</c> on this simulation are counted but not listed: their code is not this run's.
+    /// </summary>
+    private string DescribeDeadlock(string? blockingCall)
     {
+        var waitsNow = new List<SimulationWait>();
+        int earlier = 0;
         lock (Gate)
         {
-            return waits.Count == 0
-                ? "the entry task, on something outside the simulation (a real Task.Delay or I/O? use the simulation's Clock and sockets)"
-                : string.Join("; ", waits.ConvertAll(w => w.Describe()));
+            for (SimulationWait? w = firstWait; w is not null; w = w.NextWait)
+            {
+                if (running && w.RunGeneration != 0 && w.RunGeneration != runGeneration)
+                {
+                    earlier++;
+                }
+                else
+                {
+                    waitsNow.Add(w);
+                }
+            }
         }
+
+        waitsNow.Reverse(); // registration order
+        var lines = new List<string>();
+        if (blockingCall is not null)
+        {
+            lines.Add("the blocking call: " + blockingCall);
+        }
+
+        if (entryTask is { IsCompleted: false } entry)
+        {
+            lines.Add($"the entry task of Run{(entryHost is null ? string.Empty : $" on host {entryHost}")}: " + AsyncStack.Describe(entry, waitsNow));
+        }
+
+        foreach (SimulationWait w in waitsNow)
+        {
+            lines.Add(w.DescribeWait());
+        }
+
+        string others = OffThread.Describe();
+        if (others.Length > 0)
+        {
+            lines.Add("on other threads: " + others);
+        }
+
+        if (earlier > 0)
+        {
+            lines.Add($"({earlier} wait(s) registered by an earlier Run on this simulation are not listed)");
+        }
+
+        if (lines.Count == 0)
+        {
+            lines.Add("nothing SimNet knows of: the code waits for something outside the simulation (a real Task.Delay or timer without sim.Clock, real I/O, or a TaskCompletionSource nobody completes)");
+        }
+
+        return string.Join(Environment.NewLine + "  - ", lines);
     }
 
     // ---------------------------------------------------------------- trace helpers

@@ -21,12 +21,15 @@ internal interface IEventHandler
 /// scheduled before it; a broadcast schedules one delivery per adapter at the same instant), so
 /// they go to a first-in first-out run that costs O(1); only an event that would break the run's
 /// order goes to the heap. Taking the smaller head of the two gives exactly the (due, sequence)
-/// order a single heap would.
+/// order a single heap would. Timers live in a third structure, <see cref="TimerHeap"/>, where
+/// each keeps one slot that re-arming moves and cancelling frees, so a disposed timer never holds
+/// the clock back or forward and a million re-arms leave nothing behind.
 /// </remarks>
 internal sealed class EventQueue
 {
     private readonly PriorityQueue<Entry, Key> heap = new(KeyComparer.Instance);
     private readonly Queue<(Key Key, Entry Entry)> run = new();
+    private readonly TimerHeap timers = new();
     private Key lastInRun;
     private long nextSequence;
 
@@ -47,7 +50,13 @@ internal sealed class EventQueue
         return c != 0 ? c : x.Sequence.CompareTo(y.Sequence);
     }
 
-    public int Count => heap.Count + run.Count;
+    public int Count => heap.Count + run.Count + timers.Count;
+
+    /// <summary>Arms <paramref name="timer"/> at <paramref name="dueTicks"/>, or moves it there; its <see cref="TimerEntry.Sequence"/> is the tie-break.</summary>
+    public void SetTimer(TimerEntry timer, long dueTicks) => timers.Set(timer, dueTicks);
+
+    /// <summary>Disarms <paramref name="timer"/>: its slot leaves the agenda at once.</summary>
+    public void CancelTimer(TimerEntry timer) => timers.Remove(timer);
 
     /// <summary>Schedules an event; returns its sequence number (used by timers to spot stale events).</summary>
     public long Schedule(long dueTicks, IEventHandler handler, object? state, long tag)
@@ -92,23 +101,42 @@ internal sealed class EventQueue
 
     public bool TryPeekDue(out long dueTicks)
     {
-        if (RunFirst(out Key runKey))
+        bool any = TryPeekEventKey(out Key key);
+        if (timers.Peek() is { } timer && (!any || Order(new Key(timer.Due, timer.Sequence), key) < 0))
         {
-            dueTicks = runKey.Due;
+            dueTicks = timer.Due;
             return true;
         }
 
-        if (heap.TryPeek(out _, out Key key))
-        {
-            dueTicks = key.Due;
-            return true;
-        }
-
-        dueTicks = 0;
-        return false;
+        dueTicks = key.Due;
+        return any;
     }
 
     public bool TryDequeue(out Entry entry, out long dueTicks)
+    {
+        bool any = TryPeekEventKey(out Key key);
+        if (timers.Peek() is { } timer && (!any || Order(new Key(timer.Due, timer.Sequence), key) < 0))
+        {
+            timers.Remove(timer);
+            entry = new Entry(timer, null, 0, timer.Sequence);
+            dueTicks = timer.Due;
+            return true;
+        }
+
+        return TryDequeueEvent(out entry, out dueTicks);
+    }
+
+    private bool TryPeekEventKey(out Key key)
+    {
+        if (RunFirst(out key))
+        {
+            return true;
+        }
+
+        return heap.TryPeek(out _, out key);
+    }
+
+    private bool TryDequeueEvent(out Entry entry, out long dueTicks)
     {
         if (RunFirst(out _))
         {

@@ -1,29 +1,36 @@
-using System.Net.Sockets;
-
-namespace SimNet.Kernel;
+namespace SimNet;
 
 /// <summary>
-/// Thrown when code waits for something that can never happen: nothing is ready to run and
-/// no event is scheduled. A real program would hang; SimNet says what was waiting instead.
+/// Thrown when code waits for something that can never happen: nothing is ready to run, no event is
+/// scheduled and no code of the simulation is busy on another thread. A real program would hang;
+/// SimNet says what was waiting instead.
 /// </summary>
 /// <remarks>
-/// It derives from <see cref="SocketException"/> (error <see cref="SocketError.TimedOut"/>)
-/// because the waits that end this way are socket calls, and code written for real sockets
-/// already handles that type.
+/// It is deliberately not a <see cref="System.Net.Sockets.SocketException"/>: a deadlock is a bug in
+/// the test or the code under test, and a retry loop written for socket timeouts
+/// (<c>catch (SocketException e) when (e.SocketErrorCode == SocketError.TimedOut)</c>) must not
+/// swallow it. A socket timeout the code asked for (<c>ReceiveTimeout</c>) is still a
+/// <c>SocketException</c>, as on a real network.
 /// </remarks>
-public sealed class SimulationDeadlockException : SocketException
+public sealed class SimulationDeadlockException : Exception
 {
     /// <summary>Creates the exception with a description of what was waiting.</summary>
     public SimulationDeadlockException(string waiting)
-        : base((int)SocketError.TimedOut)
+        : this(waiting, TimeSpan.Zero)
     {
-        Waiting = waiting;
     }
 
-    /// <summary>What was waiting when the simulation ran out of events.</summary>
+    /// <summary>Creates the exception with a description of what was waiting and the virtual time it was found at.</summary>
+    public SimulationDeadlockException(string waiting, TimeSpan at)
+        : base($"The simulation is stuck at {at} of virtual time: nothing is ready to run, no event is scheduled and no code of the simulation is busy elsewhere, so this wait can never end. Waiting:{Environment.NewLine}  - {waiting}")
+    {
+        Waiting = waiting;
+        At = at;
+    }
+
+    /// <summary>What was waiting when the simulation ran out of events, one item a line.</summary>
     public string Waiting { get; }
 
-    /// <inheritdoc />
-    public override string Message =>
-        "The simulation is idle: nothing is ready to run and no event is scheduled, so this wait can never end. Waiting: " + Waiting;
+    /// <summary>The virtual time (since the simulation's start) at which the deadlock was found.</summary>
+    public TimeSpan At { get; }
 }

@@ -1,13 +1,28 @@
 namespace SimNet.Kernel;
 
 /// <summary>
-/// The single-threaded context that <see cref="Simulation.Run(Func{Task})"/> installs: posted work
-/// runs first-in first-out on the thread that drives the simulation, interleaved with events.
+/// The simulation's one queue of ready work, and the synchronization context that code run by
+/// <see cref="Simulation.Run(Func{Task})"/> and <see cref="Simulation.Spawn"/> captures. Items run
+/// first-in first-out on the thread that drives the simulation, interleaved with events.
 /// </summary>
+/// <remarks>
+/// <para>Two kinds of item share the queue, so their order is one order in every process:</para>
+/// <list type="bullet">
+/// <item><b>Posted work</b> (<see cref="Post"/>): continuations that captured this context. They run
+/// with this context current, so their own awaits come back here.</item>
+/// <item><b>Completions</b> (<see cref="PostCompletion"/>): SimNet finishing an operation (a datagram
+/// for a pending receive, a timer falling due, a TCP wait done). They run with <em>no</em> context
+/// current, outside the world's lock. The runtime runs a <c>ConfigureAwait(false)</c> continuation
+/// inline only where no context (and no custom scheduler) is current; anywhere else it queues it to
+/// the thread pool, out of the simulation. Completing with no context keeps those continuations on
+/// the driving thread, in order, while continuations that captured this context are posted back to
+/// it by the runtime itself.</item>
+/// </list>
+/// </remarks>
 internal sealed class SimulationSynchronizationContext : SynchronizationContext
 {
     private readonly Simulation simulation;
-    private readonly Queue<(SendOrPostCallback Callback, object? State)> ready = new();
+    private readonly Queue<(SendOrPostCallback Callback, object? State, bool InContext)> ready = new();
 
     // ready.Count, readable without the lock: the driver asks "anything posted?" on every step,
     // and the answer is almost always no. A post racing with the look is seen on the next step.
@@ -15,26 +30,25 @@ internal sealed class SimulationSynchronizationContext : SynchronizationContext
 
     public SimulationSynchronizationContext(Simulation simulation) => this.simulation = simulation;
 
-    public int ReadyCount
-    {
-        get
-        {
-            lock (ready)
-            {
-                return ready.Count;
-            }
-        }
-    }
+    public int ReadyCount => Volatile.Read(ref readyCount);
 
-    public override void Post(SendOrPostCallback d, object? state)
+    public override void Post(SendOrPostCallback d, object? state) => Enqueue(d, state, inContext: true);
+
+    /// <summary>Queues a completion: it runs on the driving thread with no synchronization context current.</summary>
+    public void PostCompletion(SendOrPostCallback d, object? state) => Enqueue(d, state, inContext: false);
+
+    private void Enqueue(SendOrPostCallback d, object? state, bool inContext)
     {
         lock (ready)
         {
-            ready.Enqueue((d, state));
+            ready.Enqueue((d, state, inContext));
             Volatile.Write(ref readyCount, ready.Count);
         }
 
-        simulation.WakeDriver();
+        if (!simulation.IsDriverThread)
+        {
+            simulation.WakeDriver();
+        }
     }
 
     public override void Send(SendOrPostCallback d, object? state)
@@ -59,7 +73,7 @@ internal sealed class SimulationSynchronizationContext : SynchronizationContext
             return false;
         }
 
-        (SendOrPostCallback Callback, object? State) item;
+        (SendOrPostCallback Callback, object? State, bool InContext) item;
         lock (ready)
         {
             if (!ready.TryDequeue(out item))
@@ -70,10 +84,8 @@ internal sealed class SimulationSynchronizationContext : SynchronizationContext
             Volatile.Write(ref readyCount, ready.Count);
         }
 
-        // Posted work runs with this context current, so its own awaits come back here too,
-        // whichever public driver (Run, RunUntilIdle, a blocking socket call) is pumping.
         SynchronizationContext? previous = Current;
-        SetSynchronizationContext(this);
+        SetSynchronizationContext(item.InContext ? this : null);
         try
         {
             item.Callback(item.State);

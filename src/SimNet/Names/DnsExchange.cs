@@ -15,15 +15,22 @@ internal sealed class DnsExchange : IUdpWaiter
 {
     private readonly DnsMessage query;
     private readonly byte[] buffer = new byte[4096];
-    private readonly TaskCompletionSource<DnsMessage?> done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    // Completed through Simulation.PostCompletion (never inline in the delivery event, never with
+    // RunContinuationsAsynchronously, which would send a ConfigureAwait(false) caller to the thread pool).
+    private readonly TaskCompletionSource<DnsMessage?> done = new();
+    private readonly Simulation sim;
 
-    private DnsExchange(DnsMessage query) => this.query = query;
+    private DnsExchange(Simulation sim, DnsMessage query)
+    {
+        this.sim = sim;
+        this.query = query;
+    }
 
     /// <summary>Sends <paramref name="query"/> to <paramref name="server"/> port 53 and waits; null when no usable answer came.</summary>
     public static async Task<DnsMessage?> AskAsync(Host host, IPAddress server, DnsMessage query, TimeSpan timeout, CancellationToken cancellationToken)
     {
         Simulation sim = host.Simulation;
-        var exchange = new DnsExchange(query);
+        var exchange = new DnsExchange(sim, query);
         byte[] wire = DnsWire.Encode(query, DnsMessage.MaxUdpSize);
         UdpEndpoint endpoint;
         ITimer timer;
@@ -49,7 +56,7 @@ internal sealed class DnsExchange : IUdpWaiter
         using CancellationTokenRegistration registration = cancellationToken.Register(static s => ((DnsExchange)s!).done.TrySetCanceled(), exchange);
         try
         {
-            return await exchange.done.Task.ConfigureAwait(true);
+            return await exchange.done.Task.ConfigureAwait(false);
         }
         finally
         {
@@ -73,7 +80,7 @@ internal sealed class DnsExchange : IUdpWaiter
 
             if (e != SocketError.Success)
             {
-                done.TrySetResult(null); // ICMP port unreachable (ECONNREFUSED): this server is not there
+                Finish(null); // ICMP port unreachable (ECONNREFUSED): this server is not there
                 return true;
             }
 
@@ -84,11 +91,15 @@ internal sealed class DnsExchange : IUdpWaiter
                 && answer.Questions.Count == 1
                 && answer.Questions[0] == query.Questions[0])
             {
-                done.TrySetResult(answer);
+                Finish(answer);
                 return true;
             }
         }
     }
 
-    public void Abort(SocketError error) => done.TrySetResult(null);
+    public void Abort(SocketError error) => Finish(null);
+
+    /// <summary>Called inside a kernel event: the answer is published as a completion.</summary>
+    private void Finish(DnsMessage? answer) =>
+        sim.PostCompletion(static s => { var (x, a) = ((DnsExchange, DnsMessage?))s!; x.done.TrySetResult(a); }, (this, answer));
 }

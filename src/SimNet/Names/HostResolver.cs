@@ -57,7 +57,7 @@ public sealed class HostResolver
     {
         ArgumentNullException.ThrowIfNull(hostNameOrAddress);
         cancellationToken.ThrowIfCancellationRequested();
-        return OnSimulation(async () => (await ResolveHostAsync(hostNameOrAddress, family, cancellationToken).ConfigureAwait(true)).Addresses);
+        return OnSimulation(async () => (await ResolveHostAsync(hostNameOrAddress, family, cancellationToken).ConfigureAwait(false)).Addresses);
     }
 
     /// <summary>
@@ -102,7 +102,7 @@ public sealed class HostResolver
         string srvName = "_" + service + "._" + proto + "." + domain.TrimEnd('.') + (domain.EndsWith('.') ? "." : string.Empty);
         return OnSimulation(async () =>
         {
-            DnsRecord[] targets = await ResolveSrvCoreAsync(srvName, cancellationToken).ConfigureAwait(true);
+            DnsRecord[] targets = await ResolveSrvCoreAsync(srvName, cancellationToken).ConfigureAwait(false);
             return targets[0].Target == DnsName.Root ? throw new SocketException((int)SocketError.HostNotFound) : targets[0].Port;
         });
     }
@@ -151,7 +151,7 @@ public sealed class HostResolver
             throw new SocketException((int)SocketError.HostNotFound);
         }
 
-        LookupResult result = await SearchAsync(hostNameOrAddress, candidate => LookupAddressesAsync(candidate, family, cancellationToken)).ConfigureAwait(true);
+        LookupResult result = await SearchAsync(hostNameOrAddress, candidate => LookupAddressesAsync(candidate, family, cancellationToken)).ConfigureAwait(false);
         Throw(result.Status);
         var addresses = new IPAddress[result.Records.Count];
         for (int i = 0; i < addresses.Length; i++)
@@ -169,7 +169,7 @@ public sealed class HostResolver
             throw new SocketException((int)SocketError.HostNotFound);
         }
 
-        LookupResult result = await SearchAsync(name, candidate => QueryAsync(candidate, DnsRecordType.Srv, cancellationToken)).ConfigureAwait(true);
+        LookupResult result = await SearchAsync(name, candidate => QueryAsync(candidate, DnsRecordType.Srv, cancellationToken)).ConfigureAwait(false);
         Throw(result.Status);
         lock (Host.Simulation.Gate)
         {
@@ -234,7 +234,7 @@ public sealed class HostResolver
         foreach (string candidate in candidates)
         {
             string fq = DnsName.TryNormalize(candidate)!;
-            LookupResult r = await lookup(fq).ConfigureAwait(true);
+            LookupResult r = await lookup(fq).ConfigureAwait(false);
             if (r.Status is LookupStatus.Success or LookupStatus.TryAgain)
             {
                 return r;
@@ -253,22 +253,22 @@ public sealed class HostResolver
     {
         if (family == AddressFamily.InterNetwork)
         {
-            return await QueryAsync(name, DnsRecordType.A, cancellationToken).ConfigureAwait(true);
+            return await QueryAsync(name, DnsRecordType.A, cancellationToken).ConfigureAwait(false);
         }
 
         if (family == AddressFamily.InterNetworkV6)
         {
-            return await QueryAsync(name, DnsRecordType.Aaaa, cancellationToken).ConfigureAwait(true);
+            return await QueryAsync(name, DnsRecordType.Aaaa, cancellationToken).ConfigureAwait(false);
         }
 
-        LookupResult v4 = await QueryAsync(name, DnsRecordType.A, cancellationToken).ConfigureAwait(true);
+        LookupResult v4 = await QueryAsync(name, DnsRecordType.A, cancellationToken).ConfigureAwait(false);
         if (v4.Status is LookupStatus.NxDomain or LookupStatus.TryAgain)
         {
             return v4;
         }
 
         // Addresses of either family are an answer; otherwise a timeout outranks "no data".
-        LookupResult v6 = await QueryAsync(name, DnsRecordType.Aaaa, cancellationToken).ConfigureAwait(true);
+        LookupResult v6 = await QueryAsync(name, DnsRecordType.Aaaa, cancellationToken).ConfigureAwait(false);
         if (v4.Status == LookupStatus.Success || v6.Status == LookupStatus.Success)
         {
             return new LookupResult(LookupStatus.Success, v4.Status == LookupStatus.Success ? v4.CanonicalName : v6.CanonicalName, v4.Records.Concat(v6.Records).ToArray());
@@ -306,7 +306,7 @@ public sealed class HostResolver
                     id = (ushort)sim.Random.Next(65536);
                 }
 
-                DnsMessage? response = await DnsExchange.AskAsync(Host, server, DnsMessage.Query(id, name, type), timeout, cancellationToken).ConfigureAwait(true);
+                DnsMessage? response = await DnsExchange.AskAsync(Host, server, DnsMessage.Query(id, name, type), timeout, cancellationToken).ConfigureAwait(false);
                 if (response is null || response.Rcode is not (DnsRcode.NoError or DnsRcode.NxDomain))
                 {
                     continue; // silence, unreachable, SERVFAIL, REFUSED: the next server
@@ -370,8 +370,10 @@ public sealed class HostResolver
     private Task<T> OnSimulation<T>(Func<Task<T>> work)
     {
         Simulation sim = Host.Simulation;
-        if (SynchronizationContext.Current == sim.Context)
+        if (SynchronizationContext.Current == sim.Context || sim.IsDriverThread)
         {
+            // On the driving thread (with the simulation's context, or with none after a
+            // ConfigureAwait(false)) the work's own completions already come back here in order.
             return work();
         }
 
@@ -383,15 +385,16 @@ public sealed class HostResolver
         {
             try
             {
-                result.TrySetResult(await work().ConfigureAwait(true));
+                T value = await work().ConfigureAwait(false);
+                sim.PostCompletion(static s => { var (r, v) = ((TaskCompletionSource<T>, T))s!; r.TrySetResult(v); }, (result, value));
             }
             catch (OperationCanceledException e)
             {
-                result.TrySetCanceled(e.CancellationToken);
+                sim.PostCompletion(static s => { var (r, c) = ((TaskCompletionSource<T>, CancellationToken))s!; r.TrySetCanceled(c); }, (result, e.CancellationToken));
             }
             catch (Exception e)
             {
-                result.TrySetException(e);
+                sim.PostCompletion(static s => { var (r, x) = ((TaskCompletionSource<T>, Exception))s!; r.TrySetException(x); }, (result, e));
             }
         });
         return result.Task;

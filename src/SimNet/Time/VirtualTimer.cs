@@ -3,16 +3,24 @@ using SimNet.Kernel;
 namespace SimNet.Time;
 
 /// <summary>
-/// A timer on the simulation's agenda. Its events carry the timer's creation number as their
-/// tie-break, so timers due at the same instant fire in creation order, also after rescheduling.
+/// A timer on the simulation's agenda. It keeps one slot there: <see cref="Change"/> moves it and
+/// <see cref="Dispose"/> frees it, so a cancelled timer never moves the clock and re-arming leaves
+/// nothing behind. Its creation number is the tie-break, so timers due at the same instant fire in
+/// creation order, also after rescheduling.
 /// </summary>
-internal sealed class VirtualTimer : ITimer, IEventHandler
+/// <remarks>
+/// The callback does not run inside the event: the event posts it as a completion, which the
+/// driving thread runs next, outside the world's lock and with no synchronization context current,
+/// under the execution context captured when the timer was created (as real timers do). Code
+/// continuing from the callback (a <c>Task.Delay(t, sim.Clock)</c>, a <c>CancellationTokenSource</c>
+/// with the clock) then runs inline on the driving thread, <c>ConfigureAwait(false)</c> or not.
+/// </remarks>
+internal sealed class VirtualTimer : TimerEntry, ITimer
 {
     private readonly Simulation simulation;
     private readonly TimerCallback callback;
     private readonly object? state;
-    private readonly long creationOrder;
-    private long generation;
+    private readonly ExecutionContext? executionContext;
     private long periodTicks;
     private bool disposed;
 
@@ -21,7 +29,8 @@ internal sealed class VirtualTimer : ITimer, IEventHandler
         this.simulation = simulation;
         this.callback = callback;
         this.state = state;
-        creationOrder = simulation.NextCreationOrder();
+        executionContext = ExecutionContext.Capture();
+        Sequence = simulation.NextCreationOrder();
     }
 
     public bool Change(TimeSpan dueTime, TimeSpan period)
@@ -35,11 +44,14 @@ internal sealed class VirtualTimer : ITimer, IEventHandler
                 return false;
             }
 
-            generation++;
             periodTicks = period == Timeout.InfiniteTimeSpan ? 0 : period.Ticks;
-            if (dueTime != Timeout.InfiniteTimeSpan)
+            if (dueTime == Timeout.InfiniteTimeSpan)
             {
-                simulation.ScheduleOrdered(simulation.Clock.NowTicks + dueTime.Ticks, creationOrder, this, null, generation);
+                simulation.CancelTimer(this);
+            }
+            else
+            {
+                simulation.SetTimer(this, simulation.Clock.NowTicks + dueTime.Ticks);
             }
 
             return true;
@@ -54,19 +66,32 @@ internal sealed class VirtualTimer : ITimer, IEventHandler
         }
     }
 
-    public void OnEvent(object? _, long tag)
+    /// <summary>Due: runs under the world's lock, so it only re-arms and posts the callback.</summary>
+    public override void OnEvent(object? _, long tag)
     {
-        if (disposed || tag != generation)
-        {
-            return; // superseded by Change or Dispose
-        }
-
         if (periodTicks > 0)
         {
-            simulation.ScheduleOrdered(simulation.Clock.NowTicks + periodTicks, creationOrder, this, null, generation);
+            simulation.SetTimer(this, simulation.Clock.NowTicks + periodTicks);
         }
 
-        callback(state);
+        simulation.PostCompletion(static s => ((VirtualTimer)s!).Fire(), this);
+    }
+
+    private void Fire()
+    {
+        if (Volatile.Read(ref disposed))
+        {
+            return; // disposed between falling due and its turn: as a cancelled timer, it stays silent
+        }
+
+        if (executionContext is null)
+        {
+            callback(state);
+        }
+        else
+        {
+            ExecutionContext.Run(executionContext, static s => { var t = (VirtualTimer)s!; t.callback(t.state); }, this);
+        }
     }
 
     public void Dispose()
@@ -74,7 +99,7 @@ internal sealed class VirtualTimer : ITimer, IEventHandler
         lock (simulation.Gate)
         {
             disposed = true;
-            generation++;
+            simulation.CancelTimer(this);
         }
     }
 

@@ -45,6 +45,44 @@ public sealed class Trace
     /// <summary>Every kept event, one per line, in the stable rendering of <see cref="TraceEvent.ToString"/>.</summary>
     public string Dump() => string.Join('\n', events);
 
+    /// <summary>
+    /// How many times code of the simulation started running on a thread other than the driving one
+    /// (a <c>Task.Run</c>, a library's hop to the thread pool). Zero means every continuation ran on the
+    /// driving thread in SimNet's order, so the run replays exactly; more means the run was held
+    /// correct (no time passed while that code ran) but concurrent pieces of it may interleave
+    /// differently from run to run. Not part of <see cref="Hash"/>.
+    /// </summary>
+    public long ThreadPoolDepartures => OffThreadDepartures?.Invoke() ?? 0;
+
+    internal Func<long>? OffThreadDepartures { get; set; }
+
+    /// <summary>One paragraph: the event counts by kind, the drops by reason, the hash, and whether code left the driving thread.</summary>
+    public string Summary()
+    {
+        var parts = new List<string>();
+        foreach (TraceKind kind in Enum.GetValues<TraceKind>())
+        {
+            parts.Add($"{kind} {Count(kind)}");
+        }
+
+        var drops = new List<string>();
+        foreach (DropReason reason in Enum.GetValues<DropReason>())
+        {
+            if (reason != DropReason.None && Dropped(reason) > 0)
+            {
+                drops.Add($"{reason} {Dropped(reason)}");
+            }
+        }
+
+        long departures = ThreadPoolDepartures;
+        return string.Join(", ", parts)
+            + (drops.Count > 0 ? "; drops: " + string.Join(", ", drops) : string.Empty)
+            + $"; hash {Hash:x16}; "
+            + (departures == 0
+                ? "every continuation ran on the driving thread (deterministic)"
+                : $"{departures} continuation(s) ran on other threads (time was held for them, but their order among themselves is not guaranteed)");
+    }
+
     /// <summary>Whether anyone needs the <see cref="TraceEvent"/> itself: it is kept, or someone listens.</summary>
     internal bool NeedsEvents => KeepEvents || Recorded is not null;
 

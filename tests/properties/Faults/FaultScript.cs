@@ -74,6 +74,12 @@ internal static class TestAssemblyEntry
             return 0;
         }
 
+        if (args.Length == 3 && args[0] == SimNet.Properties.Kernel.CompletionModelTests.IdiomCommand)
+        {
+            Console.Write(SimNet.Properties.Kernel.CompletionModelTests.PlayForDump(args[1], long.Parse(args[2], CultureInfo.InvariantCulture)).Trace.Dump());
+            return 0;
+        }
+
         return 0;
     }
 }

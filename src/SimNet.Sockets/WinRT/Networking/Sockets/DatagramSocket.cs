@@ -176,7 +176,7 @@ public sealed class DatagramSocket : IDisposable
     {
         try
         {
-            int port = await ResolveLocalPortAsync(localServiceName).ConfigureAwait(true);
+            int port = await ResolveLocalPortAsync(localServiceName).ConfigureAwait(false);
             IPAddress address;
             if (adapter is not null)
             {
@@ -185,7 +185,7 @@ public sealed class DatagramSocket : IDisposable
             }
             else
             {
-                address = localHostName is null ? IPAddress.IPv6Any : await ResolveLocalAddressAsync(localHostName).ConfigureAwait(true);
+                address = localHostName is null ? IPAddress.IPv6Any : await ResolveLocalAddressAsync(localHostName).ConfigureAwait(false);
             }
 
             BindKernel(address, port, adapter);
@@ -257,8 +257,8 @@ public sealed class DatagramSocket : IDisposable
     {
         try
         {
-            await BindLocalPartAsync(pair).ConfigureAwait(true);
-            (IPAddress remote, int port) = await ResolveRemoteAsync(pair.RemoteHostName!, pair.RemoteServiceName!).ConfigureAwait(true);
+            await BindLocalPartAsync(pair).ConfigureAwait(false);
+            (IPAddress remote, int port) = await ResolveRemoteAsync(pair.RemoteHostName!, pair.RemoteServiceName!).ConfigureAwait(false);
             if (AddressRules.IsMulticast(remote))
             {
                 throw HResults.Socket(Win32Error.HostNotFound);
@@ -331,7 +331,7 @@ public sealed class DatagramSocket : IDisposable
         {
             try
             {
-                await BindLocalPartAsync(pair).ConfigureAwait(true);
+                await BindLocalPartAsync(pair).ConfigureAwait(false);
             }
             catch
             {
@@ -340,12 +340,12 @@ public sealed class DatagramSocket : IDisposable
             }
         }
 
-        return await OutputStreamCoreAsync(pair.RemoteHostName!, pair.RemoteServiceName!).ConfigureAwait(true);
+        return await OutputStreamCoreAsync(pair.RemoteHostName!, pair.RemoteServiceName!).ConfigureAwait(false);
     }
 
     private async Task<IOutputStream> OutputStreamCoreAsync(HostName remoteHostName, string remoteServiceName)
     {
-        (IPAddress remote, int port) = await ResolveRemoteAsync(remoteHostName, remoteServiceName).ConfigureAwait(true);
+        (IPAddress remote, int port) = await ResolveRemoteAsync(remoteHostName, remoteServiceName).ConfigureAwait(false);
         return new DatagramOutputStream(this, remote, port);
     }
 
@@ -470,12 +470,12 @@ public sealed class DatagramSocket : IDisposable
         ThrowIfDisposed();
         CancellationTokenSource old = cancel;
         cancel = new CancellationTokenSource();
-        await old.CancelAsync().ConfigureAwait(true);
+        await old.CancelAsync().ConfigureAwait(false);
         foreach (Task t in pending.ToArray())
         {
             try
             {
-                await t.ConfigureAwait(true);
+                await t.ConfigureAwait(false);
             }
             catch (Exception)
             {
@@ -522,6 +522,7 @@ public sealed class DatagramSocket : IDisposable
     private void Raise(Win32Error status, byte[] data, ReceivedDatagram datagram)
     {
         Host? previous = Host.Current;
+        Simulation? previousMarker = SimNet.Kernel.OffThreadWork.Enter(host.Simulation);
         try
         {
             Host.SetCurrent(host);
@@ -534,6 +535,7 @@ public sealed class DatagramSocket : IDisposable
         finally
         {
             Host.SetCurrent(previous);
+            SimNet.Kernel.OffThreadWork.Enter(previousMarker);
             lock (host.Simulation.Gate)
             {
                 if (!disposed)
@@ -603,8 +605,8 @@ public sealed class DatagramSocket : IDisposable
             return;
         }
 
-        int port = await ResolveLocalPortAsync(pair.LocalServiceName!).ConfigureAwait(true);
-        IPAddress address = pair.LocalHostName is null ? IPAddress.IPv6Any : await ResolveLocalAddressAsync(pair.LocalHostName).ConfigureAwait(true);
+        int port = await ResolveLocalPortAsync(pair.LocalServiceName!).ConfigureAwait(false);
+        IPAddress address = pair.LocalHostName is null ? IPAddress.IPv6Any : await ResolveLocalAddressAsync(pair.LocalHostName).ConfigureAwait(false);
         BindKernel(address, port, null);
     }
 
@@ -615,7 +617,7 @@ public sealed class DatagramSocket : IDisposable
     {
         IPAddress[] candidates = name.Address is { } literal
             ? new[] { literal }
-            : await Resolving(token => host.Resolver.GetHostAddressesAsync(name.RawName, AddressFamily.Unspecified, token)).ConfigureAwait(true);
+            : await Resolving(token => host.Resolver.GetHostAddressesAsync(name.RawName, AddressFamily.Unspecified, token)).ConfigureAwait(false);
         lock (host.Simulation.Gate)
         {
             foreach (IPAddress a in candidates)
@@ -639,8 +641,8 @@ public sealed class DatagramSocket : IDisposable
     {
         IPAddress[] addresses = name.Address is { } literal
             ? new[] { literal }
-            : await Resolving(token => host.Resolver.GetHostAddressesAsync(name.RawName, AddressFamily.Unspecified, token)).ConfigureAwait(true);
-        int port = await Resolving(token => host.Resolver.ResolveServiceAsync(service, ProtocolType.Udp, name.RawName, token)).ConfigureAwait(true);
+            : await Resolving(token => host.Resolver.GetHostAddressesAsync(name.RawName, AddressFamily.Unspecified, token)).ConfigureAwait(false);
+        int port = await Resolving(token => host.Resolver.ResolveServiceAsync(service, ProtocolType.Udp, name.RawName, token)).ConfigureAwait(false);
         return (PickRemote(addresses), port);
     }
 
@@ -668,7 +670,7 @@ public sealed class DatagramSocket : IDisposable
         CancellationToken token = cancel.Token;
         try
         {
-            return await lookup(token).ConfigureAwait(true);
+            return await lookup(token).ConfigureAwait(false);
         }
         catch (SocketException e)
         {
@@ -770,7 +772,7 @@ public sealed class DatagramSocket : IDisposable
     {
         try
         {
-            await operation.ConfigureAwait(true);
+            await operation.ConfigureAwait(false);
         }
         finally
         {
@@ -782,7 +784,7 @@ public sealed class DatagramSocket : IDisposable
     {
         try
         {
-            return await operation.ConfigureAwait(true);
+            return await operation.ConfigureAwait(false);
         }
         finally
         {

@@ -76,7 +76,7 @@ public sealed class DataReader : IDisposable
             int total = 0;
             while (total < count)
             {
-                uint n = await source.ReadAsync(chunk.AsMemory(total), InputStreamOptions).ConfigureAwait(true);
+                uint n = await source.ReadAsync(chunk.AsMemory(total), InputStreamOptions).ConfigureAwait(false);
                 total += (int)n;
                 if (n == 0 || (InputStreamOptions & InputStreamOptions.Partial) != 0)
                 {

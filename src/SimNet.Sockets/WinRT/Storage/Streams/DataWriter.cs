@@ -128,7 +128,7 @@ public sealed class DataWriter : IDisposable
         storing = true;
         try
         {
-            return await target.WriteAsync(bytes).ConfigureAwait(true);
+            return await target.WriteAsync(bytes).ConfigureAwait(false);
         }
         finally
         {

@@ -1,0 +1,301 @@
+using System.Diagnostics;
+
+namespace SimNet.Kernel;
+
+/// <summary>
+/// Code of the simulation that left the driving thread: a <c>Task.Run</c> in host software, a
+/// library's hop to the thread pool, a continuation the runtime queued there. It still belongs to
+/// the simulation, so the driver neither moves time nor reports a deadlock while it is queued or
+/// running, and picks up what it posts back.
+/// </summary>
+/// <remarks>
+/// <para>How work is recognised: everything run by <see cref="Simulation.Run(Func{Task})"/>,
+/// <see cref="Simulation.Spawn"/> and a host's software carries an <see cref="AsyncLocal{T}"/> marker
+/// naming its simulation. The execution context flows to every thread-pool item such code queues,
+/// and an async local with a change handler is told each time a thread starts and stops running
+/// under it: that is the count of threads running the simulation's code away from the driver.</para>
+/// <para>Work queued but not yet started cannot be told apart from other work in the process;
+/// the driver reads <see cref="ThreadPool.PendingWorkItemCount"/> after it ran code that could have
+/// queued some, and waits (wall time, never virtual) for the pool to take it. Pending work of
+/// other simulations or other code in the process looks the same, so that wait gives up after
+/// <see cref="AdvancePatience"/> (<see cref="SameInstantPatience"/> before an event at the current instant): past it, a starved item of this simulation may start late, after
+/// the clock moved. That is the one gap in the guarantee, and why thread-pool work is "correct",
+/// not "deterministic", when several pieces of it run at once.</para>
+/// <para>The wall clock here only bounds how long the driver waits for other threads; it never
+/// reaches the trace, the virtual clock or any random draw.</para>
+/// </remarks>
+internal sealed class OffThreadWork
+{
+    /// <summary>The marker every flow of simulated code carries (an immutable holder, not shared state).</summary>
+    private static readonly AsyncLocal<Simulation?> Marker = new(OnMarkerChanged);
+
+    /// <summary>How long the driver waits for queued thread-pool work to start before an event at the current instant.</summary>
+    internal static readonly TimeSpan SameInstantPatience = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>How long it waits before moving the clock or declaring the simulation idle: longer, because a wrong guess there moves time.</summary>
+    internal static readonly TimeSpan AdvancePatience = TimeSpan.FromSeconds(2);
+
+    private readonly Simulation simulation;
+    private readonly object gate = new();
+    private readonly List<Runner> running = new();
+    private long departures;
+    private int runningCount;
+
+    public OffThreadWork(Simulation simulation) => this.simulation = simulation;
+
+    /// <summary>How many times code of the simulation started running on a thread other than the driver's.</summary>
+    public long Departures => Interlocked.Read(ref departures);
+
+    /// <summary>The simulation whose code the calling flow is (null outside any).</summary>
+    public static Simulation? Current => Marker.Value;
+
+    /// <summary>Marks the calling flow as code of <paramref name="simulation"/>; returns the previous marker to restore.</summary>
+    public static Simulation? Enter(Simulation? simulation)
+    {
+        Simulation? previous = Marker.Value;
+        if (!ReferenceEquals(previous, simulation))
+        {
+            Marker.Value = simulation;
+        }
+
+        return previous;
+    }
+
+    private sealed class Runner
+    {
+        public required Thread Thread;
+        public required string? Host;
+        public required long Since;
+        public int Blocked;
+    }
+
+    private static void OnMarkerChanged(AsyncLocalValueChangedArgs<Simulation?> change)
+    {
+        if (!change.ThreadContextChanged || ReferenceEquals(change.PreviousValue, change.CurrentValue))
+        {
+            return;
+        }
+
+        change.PreviousValue?.OffThread.Left();
+        change.CurrentValue?.OffThread.Arrived();
+    }
+
+    private void Arrived()
+    {
+        if (simulation.IsDriverThread)
+        {
+            return;
+        }
+
+        Thread thread = Thread.CurrentThread;
+        lock (gate)
+        {
+            running.Add(new Runner { Thread = thread, Host = Topology.Host.Current?.Name, Since = Stopwatch.GetTimestamp() });
+            departures++;
+            Volatile.Write(ref runningCount, running.Count);
+        }
+    }
+
+    private void Left()
+    {
+        Thread thread = Thread.CurrentThread;
+        lock (gate)
+        {
+            for (int i = 0; i < running.Count; i++)
+            {
+                if (running[i].Thread == thread)
+                {
+                    running.RemoveAt(i);
+                    Volatile.Write(ref runningCount, running.Count);
+                    Monitor.PulseAll(gate);
+                    return;
+                }
+            }
+        }
+    }
+
+    /// <summary>The calling thread, if it runs simulated code, waits for the simulation (a blocking SimNet call): it does not hold the driver up.</summary>
+    public void Block()
+    {
+        lock (gate)
+        {
+            Runner? r = Find(Thread.CurrentThread);
+            if (r is not null)
+            {
+                r.Blocked++;
+                Monitor.PulseAll(gate);
+            }
+        }
+    }
+
+    public void Unblock()
+    {
+        lock (gate)
+        {
+            Runner? r = Find(Thread.CurrentThread);
+            if (r is not null && r.Blocked > 0)
+            {
+                r.Blocked--;
+            }
+        }
+    }
+
+    private Runner? Find(Thread thread)
+    {
+        foreach (Runner r in running)
+        {
+            if (r.Thread == thread)
+            {
+                return r;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Threads other than the caller running the simulation's code and not waiting for it.</summary>
+    private int BusyOthersLocked()
+    {
+        Thread self = Thread.CurrentThread;
+        int n = 0;
+        foreach (Runner r in running)
+        {
+            if (r.Thread != self && r.Blocked == 0)
+            {
+                n++;
+            }
+        }
+
+        return n;
+    }
+
+    /// <summary>Threads running the simulation's code away from the driver; read without a lock (a stale answer is corrected on the next step).</summary>
+    public int RunningCount => Volatile.Read(ref runningCount);
+
+    /// <summary>
+    /// Waits until no other thread runs the simulation's code, then until no thread-pool item is
+    /// queued, unless <paramref name="ready"/> has posted work. Waiting for running work even when
+    /// posted work is ready freezes the world while a hop runs, so one hop at a time replays exactly.
+    /// Queued items that neither start as this simulation's code nor finish within <paramref name="patience"/>
+    /// are taken for someone else's. Throws <see cref="SimulationDeadlockException"/> when a thread has
+    /// run the simulation's code for longer than <paramref name="guard"/> of wall time without returning.
+    /// </summary>
+    public void Settle(SimulationSynchronizationContext ready, TimeSpan guard, TimeSpan patience)
+    {
+        long arrivedBefore = Departures;
+        long completedAtStart = ThreadPool.CompletedWorkItemCount;
+        long pendingSeen = 0;
+        long waitingSince = 0;
+        long completedBefore = -1;
+        var spin = new SpinWait();
+        while (true)
+        {
+            lock (gate)
+            {
+                if (BusyOthersLocked() > 0)
+                {
+                    ThrowIfStuckLocked(guard);
+                    Monitor.Wait(gate, 1);
+                    spin.Reset();
+                    waitingSince = 0;
+                    completedBefore = -1;
+                    continue;
+                }
+            }
+
+            if (ready.ReadyCount > 0)
+            {
+                return;
+            }
+
+            long pending = ThreadPool.PendingWorkItemCount;
+            pendingSeen = Math.Max(pendingSeen, pending);
+
+            // Queued work seen in this settle must show up: start here as our code, or finish. Until
+            // then (or until patience runs out) it may be ours, taken off the queue and not yet started.
+            bool unaccounted = pendingSeen > 0 && Departures == arrivedBefore
+                && ThreadPool.CompletedWorkItemCount - completedAtStart < pendingSeen;
+            if (pending > 0 || unaccounted)
+            {
+                long now = Stopwatch.GetTimestamp();
+                if (waitingSince == 0)
+                {
+                    waitingSince = now;
+                }
+                else if (Stopwatch.GetElapsedTime(waitingSince, now) > patience)
+                {
+                    return; // queued work that never starts here is taken for someone else's
+                }
+
+                spin.SpinOnce(sleep1Threshold: -1);
+                completedBefore = -1;
+                continue;
+            }
+
+            // Nothing queued, nobody running: look once more after a yield, so an item taken off the
+            // queue but not yet marked running (a window of a few instructions) is not missed.
+            long completed = ThreadPool.CompletedWorkItemCount;
+            if (completedBefore == completed)
+            {
+                return;
+            }
+
+            completedBefore = completed;
+            Thread.Yield();
+        }
+    }
+
+    /// <summary>
+    /// Watches for 20 ms (in 1 ms sleeps) whether code of the simulation starts on another thread or
+    /// posts work; true when something did, so the driver pumps again instead of going idle.
+    /// </summary>
+    public bool ConfirmQuiet(SimulationSynchronizationContext ready)
+    {
+        long arrived = Departures;
+        for (int i = 0; i < 20; i++)
+        {
+            Thread.Sleep(1);
+            if (ready.ReadyCount > 0 || Departures != arrived || RunningCount > 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private void ThrowIfStuckLocked(TimeSpan guard)
+    {
+        long now = Stopwatch.GetTimestamp();
+        foreach (Runner r in running)
+        {
+            if (r.Thread != Thread.CurrentThread && r.Blocked == 0 && Stopwatch.GetElapsedTime(r.Since, now) > guard)
+            {
+                throw new SimulationDeadlockException(
+                    $"code of {(r.Host is null ? "the simulation" : "host " + r.Host)} has run on thread {r.Thread.ManagedThreadId} for more than {guard.TotalSeconds:0.#} s of wall time without returning to the simulation, so virtual time is held. "
+                    + "It may block on a SimNet task (.Result, .Wait(), GetAwaiter().GetResult() on a thread-pool thread) or on real I/O or a real timer; await instead, or raise Simulation.ThreadPoolGuard for long computations.",
+                    simulation.Clock.Elapsed);
+            }
+        }
+    }
+
+    /// <summary>What other threads are doing for the simulation, for a deadlock report; empty when none.</summary>
+    public string Describe()
+    {
+        lock (gate)
+        {
+            if (running.Count == 0)
+            {
+                return string.Empty;
+            }
+
+            var parts = new List<string>(running.Count);
+            foreach (Runner r in running)
+            {
+                parts.Add($"thread {r.Thread.ManagedThreadId} runs code of {(r.Host is null ? "the simulation" : "host " + r.Host)}{(r.Blocked > 0 ? ", blocked in a SimNet call" : string.Empty)}");
+            }
+
+            return string.Join("; ", parts);
+        }
+    }
+}
