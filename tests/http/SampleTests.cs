@@ -16,7 +16,6 @@ public partial class SampleTests
         }
 
         Assert.Contains("timed out, retrying", output, StringComparison.Ordinal); // the partition from 1 s to 4 s
-        Assert.Equal(output, Demo.Run(seed: 2026)); // sequential: the same trace and the same log again
     }
 
     [Fact]

@@ -15,8 +15,14 @@ namespace SimNet.Http.Tests.Scenarios;
 /// </summary>
 internal static class ConcurrentChaos
 {
-    public static ulong Hash(long seed, bool concurrent = true)
+    /// <summary>How many calls the workload makes, each retried until answered.</summary>
+    public const int Answers = 8;
+
+    public static ulong Hash(long seed, bool concurrent = true) => Run(seed, concurrent).Hash;
+
+    public static (ulong Hash, int Answers) Run(long seed, bool concurrent)
     {
+        int answered = 0;
         var world = new HttpWorld(seed, new LinkConditions { Latency = TimeSpan.FromMilliseconds(2), Jitter = TimeSpan.FromMilliseconds(2), LossRate = 0.02 });
         world.Sim.Trace.KeepEvents = false;
         HttpWorld.RunGreeterAsSoftware(world.Server);
@@ -34,13 +40,13 @@ internal static class ConcurrentChaos
             for (int i = 0; i < 4; i++)
             {
                 int n = i;
-                work.Add(() => Retry(world, async () => await http.GetStringAsync($"http://api.sim/work/{300 * n + 100}")));
+                work.Add(() => Retry(world, async () => await http.GetStringAsync($"http://api.sim/work/{300 * n + 100}"), () => Interlocked.Increment(ref answered)));
             }
 
             for (int i = 0; i < 3; i++)
             {
                 int n = i;
-                work.Add(() => Retry(world, async () => (await grpc.SayHelloAsync(new HelloRequest { Name = $"c{n}", WorkMs = 400 * n + 50 }, deadline: DateTime.UtcNow.AddSeconds(1.5))).Message));
+                work.Add(() => Retry(world, async () => (await grpc.SayHelloAsync(new HelloRequest { Name = $"c{n}", WorkMs = 400 * n + 50 }, deadline: DateTime.UtcNow.AddSeconds(1.5))).Message, () => Interlocked.Increment(ref answered)));
             }
 
             work.Add(() => Retry(world, async () =>
@@ -55,8 +61,8 @@ internal static class ConcurrentChaos
                     last = r.Value;
                 }
 
-                return last.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            }));
+                return last == 4 ? "4" : throw new IOException($"the stream ended at {last}");
+            }, () => Interlocked.Increment(ref answered)));
 
             if (concurrent)
             {
@@ -76,16 +82,17 @@ internal static class ConcurrentChaos
                 }
             }
         });
-        return world.Sim.Trace.Hash;
+        return (world.Sim.Trace.Hash, answered);
     }
 
-    private static async Task Retry(HttpWorld world, Func<Task<string>> call)
+    private static async Task Retry(HttpWorld world, Func<Task<string>> call, Action answered)
     {
         for (int attempt = 0; ; attempt++)
         {
             try
             {
                 await call();
+                answered();
                 return;
             }
             catch (Exception e) when (attempt < 40 && e is HttpRequestException or TaskCanceledException or RpcException or IOException)
