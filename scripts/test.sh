@@ -13,3 +13,8 @@ if ! command -v tshark >/dev/null 2>&1; then
 fi
 
 dotnet test SimNet.sln -c Release --logger "console;verbosity=normal"
+
+# Every src/ project must pack into a complete package (scripts/check-packages.py says what complete means).
+rm -rf artifacts/packages
+dotnet pack SimNet.sln -c Release --no-build -o artifacts/packages
+python3 scripts/check-packages.py artifacts/packages

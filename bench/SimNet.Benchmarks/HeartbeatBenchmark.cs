@@ -23,8 +23,8 @@ public class HeartbeatBenchmark
     [Benchmark]
     public long OneHourOfHeartbeats() => Run(TimeSpan.FromHours(1), Lans);
 
-    /// <summary>Runs the scenario for <paramref name="duration"/> of virtual time; returns the datagrams delivered.</summary>
-    public static long Run(TimeSpan duration, int lanCount = 1)
+    /// <summary>Runs the scenario for <paramref name="duration"/> of virtual time with <paramref name="hosts"/> hosts; returns the datagrams delivered.</summary>
+    public static long Run(TimeSpan duration, int lanCount = 1, int hosts = Hosts)
     {
         var sim = new Simulation(seed: 2026);
         sim.Trace.KeepEvents = false;
@@ -35,10 +35,10 @@ public class HeartbeatBenchmark
             lans[l].Conditions = new LinkConditions { Latency = TimeSpan.FromMilliseconds(1), LossRate = 0.01 };
         }
 
-        int perLan = Hosts / lanCount;
-        var endpoints = new UdpEndpoint[Hosts];
-        var addresses = new IPAddress[Hosts];
-        for (int i = 0; i < Hosts; i++)
+        int perLan = hosts / lanCount;
+        var endpoints = new UdpEndpoint[hosts];
+        var addresses = new IPAddress[hosts];
+        for (int i = 0; i < hosts; i++)
         {
             Host h = sim.AddHost($"node{i}");
             addresses[i] = IPAddress.Parse($"10.0.{i / 250}.{(i % 250) + 1}");
@@ -51,7 +51,7 @@ public class HeartbeatBenchmark
         byte[] heartbeat = new byte[32];
         byte[] buffer = new byte[64];
         var timers = new List<ITimer>();
-        for (int i = 0; i < Hosts; i++)
+        for (int i = 0; i < hosts; i++)
         {
             int me = i;
             UdpEndpoint e = endpoints[me];

@@ -1,1 +1,10 @@
-BenchmarkDotNet.Running.BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args); public partial class Program {}
+if (args.Length > 0 && args[0] == "scale")
+{
+    ScalingHarness.Run(args[1..]);
+}
+else
+{
+    BenchmarkDotNet.Running.BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+}
+
+public partial class Program {}

@@ -20,47 +20,17 @@ public class TcpBenchmarks
     /// <summary>Connections per connect benchmark invocation.</summary>
     public const int Connections = 200;
 
-    private const int Chunk = 64 << 10;
-
-    /// <summary>SimNet socket buffers for the bulk transfer (set, it reads back doubled): Linux autotunes real loopback sockets up to 4 MiB, SimNet does not autotune.</summary>
-    private const int SimBuffer = 1 << 20;
-
-    private readonly byte[] payload = new byte[Chunk];
-    private readonly byte[] sink = new byte[Chunk];
-
     [Benchmark(Description = "SimNet loopback transfer")]
-    public long SimNetLoopbackTransfer() => SimTransfer(sameHost: true);
+    public long SimNetLoopbackTransfer() => TcpTransfer.Sim(TransferBytes, sameHost: true, stream: false);
 
     [Benchmark(Description = "SimNet two hosts, MTU 1500, transfer")]
-    public long SimNetLanTransfer() => SimTransfer(sameHost: false);
+    public long SimNetLanTransfer() => TcpTransfer.Sim(TransferBytes, sameHost: false, stream: false);
 
     [Benchmark(Baseline = true, Description = "Real loopback TCP transfer")]
     public long RealLoopbackTransfer()
     {
-        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        listener.Listen(1);
-        using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        client.Connect(listener.LocalEndPoint!);
-        using Socket server = listener.Accept();
-        Task<long> reader = Task.Run(async () =>
-        {
-            long total = 0;
-            int n;
-            while ((n = await server.ReceiveAsync(sink, SocketFlags.None)) > 0)
-            {
-                total += n;
-            }
-
-            return total;
-        });
-        for (int sent = 0; sent < TransferBytes; sent += Chunk)
-        {
-            client.Send(payload);
-        }
-
-        client.Shutdown(SocketShutdown.Send);
-        return reader.GetAwaiter().GetResult();
+        TcpTransfer.Real(TransferBytes);
+        return TransferBytes;
     }
 
     [Benchmark(Description = "SimNet: 200 connects")]
@@ -125,37 +95,5 @@ public class TcpBenchmarks
         Host client = sim.AddHost("client");
         client.AddAdapter("eth0", lan, "10.0.0.2/24");
         return (sim, server, client, IPAddress.Parse("10.0.0.1"));
-    }
-
-    private long SimTransfer(bool sameHost)
-    {
-        (Simulation sim, Host server, Host client, IPAddress address) = World(sameHost);
-        long received = 0;
-        sim.Spawn(server, async () =>
-        {
-            using var listener = new SimSocket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            listener.ReceiveBufferSize = SimBuffer; // accepted sockets inherit it
-            listener.Bind(new IPEndPoint(IPAddress.Any, 80));
-            listener.Listen(1);
-            using SimSocket peer = await listener.AcceptAsync();
-            int n;
-            while ((n = await peer.ReceiveAsync(sink, SocketFlags.None)) > 0)
-            {
-                received += n;
-            }
-        });
-        sim.Run(client, async () =>
-        {
-            using var s = new SimSocket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { SendBufferSize = SimBuffer };
-            await s.ConnectAsync(new IPEndPoint(address, 80));
-            for (int sent = 0; sent < TransferBytes; sent += Chunk)
-            {
-                await s.SendAsync(payload, SocketFlags.None);
-            }
-
-            s.Shutdown(SocketShutdown.Send);
-        });
-        sim.RunFor(TimeSpan.FromSeconds(1));
-        return received == TransferBytes ? received : throw new InvalidOperationException($"received {received} of {TransferBytes}");
     }
 }

@@ -91,7 +91,11 @@ public sealed partial class Socket
         lock (sim.Gate)
         {
             ThrowIfDisposed();
-            SocketErrors.ThrowIfFailed(udp!.Connect(remote.Address, remote.Port), $"connecting to {remote} from {Host.Name}");
+            NetBeforeConnect();
+            bool wasBound = udp!.IsBound;
+            SocketError error = udp.Connect(remote.Address, remote.Port);
+            NetAfterConnect(error, wasBound);
+            SocketErrors.ThrowIfFailed(error, $"connecting to {remote} from {Host.Name}");
         }
     }
 
@@ -278,13 +282,17 @@ public sealed partial class Socket
 
     private IPEndPoint ToIPEndPointForAsync(EndPoint remote)
     {
-        var ip = (IPEndPoint)remote;
+        IPEndPoint ip = remote as IPEndPoint ?? FromSerialized(remote);
         return ip.AddressFamily == AddressFamily ? ip : new IPEndPoint(ip.Address.MapToIPv6(), ip.Port);
     }
 
     private void FinishConnectByName(SocketAsyncEventArgs e, Task<IPAddress[]> lookup, int port)
     {
-        if (lookup.IsFaulted)
+        if (disposed || lookup.IsCanceled)
+        {
+            e.SocketError = SocketError.OperationAborted; // closed while the name was looked up
+        }
+        else if (lookup.IsFaulted)
         {
             Exception error = lookup.Exception!.InnerException!;
             e.ConnectByNameError = error;

@@ -1,3 +1,4 @@
+using System.Threading.Tasks.Sources;
 using SimNet.Kernel;
 using System.Net;
 using System.Net.Sockets;
@@ -59,10 +60,14 @@ public sealed partial class Socket
         {
             if (!udp!.IsConnected)
             {
+                // Linux binds the socket before it finds there is no peer; .NET does not learn of it.
+                NetAfterSend(SocketError.DestinationAddressRequired, udp.IsBound);
+                udp.AutoBindWildcard();
                 throw SocketErrors.Exception(SocketError.DestinationAddressRequired, "Send needs a connected socket; use SendTo or Connect first.");
             }
 
             SocketError error = udp.SendTo(buffer, udp.RemoteAddress!, udp.RemotePort);
+            NetAfterError(error);
             SocketErrors.ThrowIfFailed(error, $"sending {buffer.Length} bytes to {udp.RemoteAddress}:{udp.RemotePort}");
             return buffer.Length;
         }
@@ -117,6 +122,12 @@ public sealed partial class Socket
             throw SocketErrors.Exception(SocketError.AddressFamilyNotSupported, $"The socket address is {socketAddress.Family} but the socket is {AddressFamily}.");
         }
 
+        if (socketAddress.Size < SocketAddressSize)
+        {
+            // Linux sendto with an address length below the family's sockaddr: EINVAL.
+            throw SocketErrors.Exception(SocketError.InvalidArgument, $"The socket address is {socketAddress.Size} bytes; {AddressFamily} needs {SocketAddressSize}.");
+        }
+
         ReadOnlySpan<byte> raw = socketAddress.Buffer.Span[..socketAddress.Size];
         int port = (raw[2] << 8) | raw[3];
         ReadOnlySpan<byte> addressBytes = AddressFamily == AddressFamily.InterNetwork ? raw.Slice(4, 4) : raw.Slice(8, 16);
@@ -135,7 +146,9 @@ public sealed partial class Socket
         lock (sim.Gate)
         {
             ThrowIfDisposed();
-            SocketError error = udp!.SendTo(buffer, address, port);
+            bool wasBound = udp!.IsBound;
+            SocketError error = udp.SendTo(buffer, address, port);
+            NetAfterSend(error, wasBound);
             if (error != SocketError.Success)
             {
                 throw SocketErrors.Exception(error, $"sending {buffer.Length} bytes to {SocketErrors.Format(address, port)} from {Host.Name}");
@@ -314,7 +327,11 @@ public sealed partial class Socket
         ThrowIfDisposed();
         ValidateRemoteEndPoint(remoteEP);
         ReceivedDatagram d = ReceiveCore(buffer, socketFlags, requireBound: true, "ReceiveFrom");
-        remoteEP = RemoteFor(d.Source, d.SourcePort);
+        if (d.Source is not null)
+        {
+            remoteEP = RemoteFor(d.Source, d.SourcePort); // no datagram (receive side shut down): remoteEP stays as given (measured)
+        }
+
         return d.Length;
     }
 
@@ -328,8 +345,22 @@ public sealed partial class Socket
             throw new ArgumentException($"The socket address is {receivedAddress.Family} but the socket is {AddressFamily}.", nameof(receivedAddress));
         }
 
+        if (receivedAddress.Size < SocketAddressSize)
+        {
+            // Checked before anything is taken off the queue, as the runtime does.
+            throw new ArgumentOutOfRangeException(nameof(receivedAddress), receivedAddress.Size, $"{AddressFamily} needs a socket address of {SocketAddressSize} bytes.");
+        }
+
         ReceivedDatagram d = ReceiveCore(buffer, socketFlags, requireBound: true, "ReceiveFrom");
-        WriteSocketAddress(receivedAddress, d.Source, d.SourcePort);
+        if (d.Source is not null)
+        {
+            WriteSocketAddress(receivedAddress, d.Source, d.SourcePort);
+        }
+        else
+        {
+            receivedAddress.Size = 0; // no datagram (receive side shut down): the kernel wrote an empty address (measured)
+        }
+
         return d.Length;
     }
 
@@ -356,6 +387,9 @@ public sealed partial class Socket
         ownFamilyRawKnown = raw.Length >= 2;
         return true;
     }
+
+    /// <summary>The size of this socket's family's sockaddr: 16 (sockaddr_in) or 28 (sockaddr_in6).</summary>
+    private int SocketAddressSize => AddressFamily == AddressFamily.InterNetwork ? 16 : 28;
 
     private void WriteSocketAddress(SocketAddress target, IPAddress source, int port)
     {
@@ -402,7 +436,7 @@ public sealed partial class Socket
         ThrowIfDisposed();
         ValidateRemoteEndPoint(remoteEP);
         ReceivedDatagram d = ReceiveCore(buffer, socketFlags, requireBound: true, "ReceiveMessageFrom");
-        remoteEP = RemoteFor(d.Source, d.SourcePort);
+        remoteEP = RemoteFor(d);
         ipPacketInformation = new IPPacketInformation(d.Destination, d.Adapter);
         socketFlags = d.Truncated ? SocketFlags.Truncated : SocketFlags.None;
         return d.Length;
@@ -413,7 +447,7 @@ public sealed partial class Socket
         RequireDatagram(operation);
         ValidateFlags(flags, SupportedReceiveFlags);
         bool peek = (flags & SocketFlags.Peek) != 0;
-        if (requireBound && !udp!.IsBound)
+        if (requireBound && !NetKnowsBinding)
         {
             throw new InvalidOperationException($"You must call the Bind method before performing this operation ({operation} on an unbound socket).");
         }
@@ -433,17 +467,19 @@ public sealed partial class Socket
 
                 if (error != SocketError.WouldBlock)
                 {
+                    NetAfterError(error);
                     throw SocketErrors.Exception(error, $"{operation} on {udp.Describe()}");
+                }
+
+                if (!blocking)
+                {
+                    // Also after SHUT_RD: a non-blocking receive with nothing queued is EAGAIN (measured in a namespace).
+                    throw SocketErrors.Exception(SocketError.WouldBlock, $"{operation} on a non-blocking socket with nothing queued");
                 }
 
                 if (udp.ShutdownReceive)
                 {
                     return default; // Linux: a blocking receive after SHUT_RD returns 0
-                }
-
-                if (!blocking)
-                {
-                    throw SocketErrors.Exception(SocketError.WouldBlock, $"{operation} on a non-blocking socket with nothing queued");
                 }
 
                 // Nothing queued: take the driver's seat in this lock rather than in WaitUntil's next one.
@@ -565,7 +601,7 @@ public sealed partial class Socket
         ThrowIfDisposed();
         ValidateRemoteEndPoint(remoteEndPoint);
         return StartReceive(buffer, socketFlags, requireBound: true, cancellationToken, static (s, d) =>
-            new SocketReceiveFromResult { ReceivedBytes = d.Length, RemoteEndPoint = s.RemoteFor(d.Source, d.SourcePort) });
+            new SocketReceiveFromResult { ReceivedBytes = d.Length, RemoteEndPoint = s.RemoteFor(d) });
     }
 
     /// <summary>Receives a datagram, who sent it, and where it arrived.</summary>
@@ -577,7 +613,7 @@ public sealed partial class Socket
         {
             ReceivedBytes = d.Length,
             SocketFlags = d.Truncated ? SocketFlags.Truncated : SocketFlags.None,
-            RemoteEndPoint = s.RemoteFor(d.Source, d.SourcePort),
+            RemoteEndPoint = s.RemoteFor(d),
             PacketInformation = new IPPacketInformation(d.Destination, d.Adapter),
         });
     }
@@ -614,7 +650,7 @@ public sealed partial class Socket
         ThrowIfDisposed();
         RequireDatagram("ReceiveFromAsync");
         ValidateFlags(flags, SupportedReceiveFlags);
-        if (requireBound && !udp!.IsBound)
+        if (requireBound && !NetKnowsBinding)
         {
             throw new InvalidOperationException("You must call the Bind method before performing this operation.");
         }
@@ -637,9 +673,12 @@ public sealed partial class Socket
                 return ValueTask.FromException<T>(SocketErrors.Exception(error, $"receive on {udp.Describe()}"));
             }
 
-            var op = new PendingReceive<T>(this, buffer, flags, project, cancellationToken);
+            // One reusable receive per socket (per result type), as the runtime keeps one awaitable per direction.
+            PendingReceive<T> op = udpReceive is PendingReceive<T> { IsIdle: true } idle ? idle : new PendingReceive<T>(this);
+            udpReceive = op;
+            ValueTask<T> pending = op.Start(buffer, flags, project, cancellationToken);
             udp.AddWaiter(op);
-            return new ValueTask<T>(op.Task);
+            return pending;
         }
     }
 
@@ -649,7 +688,7 @@ public sealed partial class Socket
         RequireDatagram(operation.ToString());
         ArgumentNullException.ThrowIfNull(e);
         ValidateFlags(e.SocketFlags, SupportedReceiveFlags);
-        if (requireBound && !udp!.IsBound)
+        if (requireBound && !NetKnowsBinding)
         {
             throw new InvalidOperationException("You must call the Bind method before performing this operation.");
         }
@@ -671,60 +710,71 @@ public sealed partial class Socket
     }
 
     /// <summary>
-    /// An async receive waiting on the endpoint. The datagram is taken when it arrives, inside the
-    /// delivery event; the task completes in a work item posted to the simulation's context, so user
-    /// continuations never run inside the kernel's delivery loop, and never on the thread pool.
+    /// An async receive waiting on the endpoint, reused by its socket (a <see cref="ManualResetValueTaskSourceCore{TResult}"/>
+    /// behind the <see cref="ValueTask{TResult}"/>). The datagram is taken when it arrives, inside the delivery
+    /// event; the value task completes in a completion (driving thread, no context), so user continuations
+    /// never run inside the kernel's delivery loop, and never on the thread pool.
     /// </summary>
-    private sealed class PendingReceive<T> : SimulationWait, IUdpWaiter
+    private sealed class PendingReceive<T> : SimulationWait, IUdpWaiter, IValueTaskSource<T>
     {
         private readonly Socket socket;
-        private readonly Memory<byte> buffer;
-        private readonly bool peek;
-        private readonly Func<Socket, ReceivedDatagram, T> project;
-        private readonly TaskCompletionSource<T> completion = new();
-        private readonly CancellationToken cancellationToken;
+        private ManualResetValueTaskSourceCore<T> core;
+        private Memory<byte> buffer;
+        private bool peek;
+        private Func<Socket, ReceivedDatagram, T>? project;
+        private CancellationToken cancellationToken;
         private CancellationTokenRegistration registration;
         private T? result;
         private Exception? error;
+        private int idle = 1;
 
-        public PendingReceive(Socket socket, Memory<byte> buffer, SocketFlags flags, Func<Socket, ReceivedDatagram, T> project, CancellationToken cancellationToken)
-        {
-            this.socket = socket;
-            this.buffer = buffer;
-            peek = (flags & SocketFlags.Peek) != 0;
-            this.project = project;
-            socket.sim.AddWait(this);
-            this.cancellationToken = cancellationToken;
-            if (cancellationToken.CanBeCanceled)
-            {
-                registration = cancellationToken.Register(static state => ((PendingReceive<T>)state!).Cancel(), this);
-            }
-        }
+        public PendingReceive(Socket socket) => this.socket = socket;
 
-        public Task<T> Task => completion.Task;
-
-        public override Task? WaitTask => completion.Task;
+        public bool IsIdle => Volatile.Read(ref idle) == 1;
 
         public override string DescribeWait() => $"an async receive on {socket.udp!.Describe()}";
 
+        /// <summary>Under the world's lock: arms the operation and returns its pending value task.</summary>
+        public ValueTask<T> Start(Memory<byte> buffer, SocketFlags flags, Func<Socket, ReceivedDatagram, T> project, CancellationToken cancellationToken)
+        {
+            idle = 0;
+            core.Reset();
+            this.buffer = buffer;
+            peek = (flags & SocketFlags.Peek) != 0;
+            this.project = project;
+            this.cancellationToken = cancellationToken;
+            result = default;
+            error = null;
+            socket.sim.AddWait(this);
+            if (cancellationToken.CanBeCanceled)
+            {
+                registration = cancellationToken.UnsafeRegister(static state => ((PendingReceive<T>)state!).Cancel(), this);
+            }
+
+            return new ValueTask<T>(this, core.Version);
+        }
+
         public bool TryComplete(UdpEndpoint endpoint)
         {
+            // After Shutdown(Receive) an async receive still waits for the next datagram (measured: the
+            // runtime's async path waits for one, unlike a blocking receive, which returns 0 at once).
             SocketError status = endpoint.TryReceive(buffer.Span, peek, out ReceivedDatagram d);
             if (status == SocketError.WouldBlock)
             {
-                if (!endpoint.ShutdownReceive)
-                {
-                    return false;
-                }
-
-                d = default;
-                status = SocketError.Success;
+                return false;
             }
 
             Finish();
             if (status == SocketError.Success)
             {
-                result = project(socket, d);
+                try
+                {
+                    result = project!(socket, d);
+                }
+                catch (Exception e)
+                {
+                    error = e; // finished either way: the waiter never stays registered after taking a datagram
+                }
             }
             else
             {
@@ -739,11 +789,11 @@ public sealed partial class Socket
         {
             if (error is not null)
             {
-                completion.TrySetException(error);
+                core.SetException(error);
             }
             else
             {
-                completion.TrySetResult(result!);
+                core.SetResult(result!);
             }
         }
 
@@ -751,7 +801,7 @@ public sealed partial class Socket
         public void Abort(SocketError status)
         {
             Finish();
-            completion.TrySetException(SocketErrors.Exception(status, "the socket was closed while a receive was pending"));
+            core.SetException(SocketErrors.Exception(status, "the socket was closed while a receive was pending"));
         }
 
         private void Cancel()
@@ -767,15 +817,38 @@ public sealed partial class Socket
             }
 
             // Measured: awaiting a cancelled real receive throws OperationCanceledException itself,
-            // not the TaskCanceledException that TrySetCanceled would give.
-            completion.TrySetException(new OperationCanceledException(cancellationToken));
+            // not the TaskCanceledException that a cancelled task would give.
+            core.SetException(new OperationCanceledException(cancellationToken));
         }
 
         private void Finish()
         {
             registration.Unregister();
+            registration = default;
             socket.sim.RemoveWait(this);
         }
+
+        public T GetResult(short token)
+        {
+            try
+            {
+                return core.GetResult(token);
+            }
+            finally
+            {
+                buffer = default;
+                project = null;
+                result = default;
+                error = null;
+                cancellationToken = default;
+                Volatile.Write(ref idle, 1);
+            }
+        }
+
+        public ValueTaskSourceStatus GetStatus(short token) => core.GetStatus(token);
+
+        public void OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+            core.OnCompleted(continuation, state, token, flags);
     }
 
     /// <summary>A SocketAsyncEventArgs receive; its Completed event is posted to the simulation's context.</summary>
@@ -797,7 +870,7 @@ public sealed partial class Socket
         public bool TryComplete(UdpEndpoint endpoint)
         {
             SocketError error = endpoint.TryReceive(args.Window.Span, (args.SocketFlags & SocketFlags.Peek) != 0, out ReceivedDatagram d);
-            if (error == SocketError.WouldBlock && !endpoint.ShutdownReceive)
+            if (error == SocketError.WouldBlock) // also after Shutdown(Receive), as the Task forms (measured)
             {
                 if (Pending)
                 {
@@ -806,12 +879,6 @@ public sealed partial class Socket
 
                 socket.sim.AddWait(this);
                 return false;
-            }
-
-            if (error == SocketError.WouldBlock)
-            {
-                error = SocketError.Success;
-                d = default;
             }
 
             args.SocketError = error;
@@ -867,13 +934,33 @@ public sealed partial class Socket
             // POLLIN only: a pending ICMP error sets POLLERR, which Poll(SelectRead) does not count (measured).
             SelectMode.SelectRead => PollFor(static s => s.disposed || s.udp!.QueuedCount > 0 || s.udp.ShutdownReceive, deadline),
             SelectMode.SelectError => PollFor(static s => s.udp!.PendingError != SocketError.Success, deadline),
-            _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, "Unknown select mode."),
+            _ => PollForNothing(deadline),
         };
     }
 
     /// <summary>Waits up to <paramref name="timeout"/> of virtual time for the socket to be readable, writable or in error.</summary>
-    public bool Poll(TimeSpan timeout, SelectMode mode) =>
-        Poll(timeout == Timeout.InfiniteTimeSpan ? -1 : checked((int)(timeout.Ticks / (TimeSpan.TicksPerMillisecond / 1000))), mode);
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is negative (other than <see cref="Timeout.InfiniteTimeSpan"/>) or more than <see cref="int.MaxValue"/> microseconds, as the runtime checks.</exception>
+    public bool Poll(TimeSpan timeout, SelectMode mode) => Poll(ToTimeoutMicroseconds(timeout), mode);
+
+    /// <summary>The runtime's conversion: -1 for infinite, else whole microseconds within [0, int.MaxValue].</summary>
+    private static int ToTimeoutMicroseconds(TimeSpan timeout)
+    {
+        if (timeout == Timeout.InfiniteTimeSpan)
+        {
+            return -1;
+        }
+
+        ArgumentOutOfRangeException.ThrowIfLessThan(timeout, TimeSpan.Zero);
+        long microseconds = timeout.Ticks / TimeSpan.TicksPerMicrosecond;
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(microseconds, int.MaxValue, nameof(timeout));
+        return (int)microseconds;
+    }
+
+    /// <summary>
+    /// An unknown <see cref="SelectMode"/>: the runtime asks poll(2) for no event, so the call waits its
+    /// timeout and returns false (measured with a zero timeout; an infinite one is a deadlock report here).
+    /// </summary>
+    private bool PollForNothing(long deadline) => PollFor(static _ => false, deadline);
 
     private bool PollFor(Func<Socket, bool> condition, long deadline)
     {
@@ -885,7 +972,7 @@ public sealed partial class Socket
             }
         }
 
-        return sim.WaitUntil(condition, this, deadline, static s => $"a Poll on {s.udp!.Describe()}");
+        return sim.WaitUntil(condition, this, deadline, static s => $"a Poll on {s}");
     }
 
     // ------------------------------------------------------------------ validation

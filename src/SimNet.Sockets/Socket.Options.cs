@@ -210,8 +210,14 @@ public sealed partial class Socket
             }
             else
             {
-                RouteDecision route = Host.Route(group, null, 0);
-                adapter = route.Error == SocketError.Success ? route.Adapter : null;
+                SimNet.Ip.RouteDecision route = Host.Route(group, null, 0);
+                if (route.Error != SocketError.Success)
+                {
+                    // Linux: no route to the group is ENODEV, which .NET has no name for (measured: SocketError.SocketError).
+                    return (group, null, SocketError.SocketError);
+                }
+
+                adapter = route.Adapter;
             }
 
             return adapter is null ? (group, null, SocketError.AddressNotAvailable) : (group, adapter, SocketError.Success);

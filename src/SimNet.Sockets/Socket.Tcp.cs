@@ -233,7 +233,11 @@ public sealed partial class Socket
     private void ConnectByNameThenRaise(SocketAsyncEventArgs e, Task<IPAddress[]> lookup, int port)
     {
         SocketError error = SocketError.HostNotFound;
-        if (lookup.IsFaulted)
+        if (disposed || lookup.IsCanceled)
+        {
+            error = SocketError.OperationAborted; // closed while the name was looked up: no connect, Completed still raised
+        }
+        else if (lookup.IsFaulted)
         {
             Exception failure = lookup.Exception!.InnerException!;
             e.ConnectByNameError = failure;
@@ -447,7 +451,7 @@ public sealed partial class Socket
 
     /// <summary>Sends every byte of <paramref name="buffer"/>, completing when the last is in the send buffer.</summary>
     private ValueTask<int> StreamSendAllAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken) =>
-        RunAsync("an async send", cancellationToken, SendAllStep(buffer));
+        StreamIoAsync(send: true, default, buffer, peek: false, cancellationToken);
 
     private bool StreamSendAsync(SocketAsyncEventArgs e)
     {
@@ -493,29 +497,8 @@ public sealed partial class Socket
         };
     }
 
-    /// <summary>Runs <paramref name="step"/> now; if it cannot finish, waits on the endpoint and completes the task later, on the simulation's thread.</summary>
-    private ValueTask<int> RunAsync(string what, CancellationToken cancellationToken, Func<Socket, (bool Done, int Result, SocketError Error)> step)
-    {
-        ThrowIfDisposed();
-        if (cancellationToken.IsCancellationRequested)
-        {
-            return ValueTask.FromCanceled<int>(cancellationToken);
-        }
-
-        lock (sim.Gate)
-        {
-            (bool done, int result, SocketError error) = step(this);
-            if (done)
-            {
-                return error == SocketError.Success ? new ValueTask<int>(result) : ValueTask.FromException<int>(StreamFailure(error, what));
-            }
-        }
-
-        return new ValueTask<int>(new StreamWait<int>(this, what, cancellationToken, step).Start());
-    }
-
     /// <summary>
-    /// The SocketAsyncEventArgs form of <see cref="RunAsync"/>: false when <paramref name="step"/> finished at
+    /// A SocketAsyncEventArgs operation on a stream socket: false when <paramref name="step"/> finished at
     /// once (Completed not raised), true when pending (Completed raised later on the simulation's thread).
     /// </summary>
     private bool RunArgs(SocketAsyncEventArgs e, string what, Func<Socket, (bool Done, int Result, SocketError Error)> step)
@@ -594,7 +577,7 @@ public sealed partial class Socket
     }
 
     private ValueTask<int> StreamReceiveAsync(Memory<byte> buffer, SocketFlags flags, CancellationToken cancellationToken) =>
-        RunAsync("an async receive", cancellationToken, ReceiveStep(buffer, flags));
+        StreamIoAsync(send: false, buffer, default, peek: (flags & SocketFlags.Peek) != 0, cancellationToken);
 
     private bool StreamReceiveAsync(SocketAsyncEventArgs e)
     {
@@ -628,7 +611,7 @@ public sealed partial class Socket
     {
         if (mode is not (SelectMode.SelectRead or SelectMode.SelectWrite or SelectMode.SelectError))
         {
-            throw new ArgumentOutOfRangeException(nameof(mode), mode, "Unknown select mode.");
+            return PollForNothing(deadline);
         }
 
         lock (sim.Gate)
@@ -905,7 +888,7 @@ public sealed partial class Socket
             }
             else
             {
-                completion.TrySetCanceled(cancellationToken);
+                completion.TrySetException(new OperationCanceledException(cancellationToken)); // measured: as UDP, not TaskCanceledException
             }
         }
 

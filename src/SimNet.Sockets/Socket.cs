@@ -21,6 +21,9 @@ public sealed partial class Socket : IDisposable
 {
     private readonly Simulation sim;
     private readonly UdpEndpoint? udp;
+
+    // The socket's reusable async receive (a PendingReceive<T> of the last result type asked for).
+    private object? udpReceive;
     private bool disposed;
     private bool blocking = true;
     private int receiveTimeout;
@@ -106,7 +109,7 @@ public sealed partial class Socket : IDisposable
     public ProtocolType ProtocolType { get; }
 
     /// <summary>Whether the socket is bound to a local endpoint; for UDP, like the real socket (measured), it stays true after Dispose.</summary>
-    public bool IsBound => tcp is not null ? !disposed && explicitlyBound : udp!.IsBound;
+    public bool IsBound => tcp is not null ? !disposed && explicitlyBound : NetKnowsBinding;
 
     /// <summary>For UDP, whether a default remote endpoint is set. False after dispose.</summary>
     public bool Connected => !disposed && (tcp is not null ? StreamConnected : udp!.IsConnected);
@@ -124,7 +127,7 @@ public sealed partial class Socket : IDisposable
 
             lock (sim.Gate)
             {
-                return udp!.IsBound ? new IPEndPoint(udp.LocalAddress!, udp.LocalPort) : null;
+                return NetLocalEndPoint();
             }
         }
     }
@@ -142,7 +145,7 @@ public sealed partial class Socket : IDisposable
 
             lock (sim.Gate)
             {
-                return udp!.IsConnected ? new IPEndPoint(udp.RemoteAddress!, udp.RemotePort) : null;
+                return NetRemoteEndPoint();
             }
         }
     }
@@ -237,20 +240,7 @@ public sealed partial class Socket : IDisposable
 
         lock (sim.Gate)
         {
-            if (!udp!.IsConnected)
-            {
-                throw SocketErrors.Exception(SocketError.NotConnected, "Shutdown needs a connected socket.");
-            }
-
-            if (how is SocketShutdown.Send or SocketShutdown.Both)
-            {
-                udp.ShutdownSend = true;
-            }
-
-            if (how is SocketShutdown.Receive or SocketShutdown.Both)
-            {
-                udp.ShutdownReceive = true;
-            }
+            NetShutdown(how);
         }
 
         sim.WakeDriver();
@@ -333,11 +323,7 @@ public sealed partial class Socket : IDisposable
             throw new ArgumentException($"The parameter {paramName} must not be of type DnsEndPoint.", paramName);
         }
 
-        if (endPoint is not IPEndPoint ip)
-        {
-            throw new ArgumentException($"{endPoint.GetType().Name} is not an IPEndPoint; SimNet sockets take IP endpoints.", paramName);
-        }
-
+        IPEndPoint ip = endPoint as IPEndPoint ?? FromSerialized(endPoint);
         if (ip.AddressFamily == AddressFamily)
         {
             return ip;
@@ -352,8 +338,33 @@ public sealed partial class Socket : IDisposable
         throw SocketErrors.Exception(error, $"{ip} is {ip.AddressFamily} but the socket is {AddressFamily}{(AddressFamily == AddressFamily.InterNetworkV6 ? " without DualMode" : string.Empty)}.");
     }
 
+    /// <summary>
+    /// An endpoint type of the application's own: the runtime sends the kernel what it serializes to,
+    /// so an IP family's bytes are read as the IPEndPoint they encode; another family is
+    /// AddressFamilyNotSupported, as the kernel answers.
+    /// </summary>
+    private static IPEndPoint FromSerialized(EndPoint endPoint)
+    {
+        if (endPoint.AddressFamily is not (AddressFamily.InterNetwork or AddressFamily.InterNetworkV6))
+        {
+            throw SocketErrors.Exception(SocketError.AddressFamilyNotSupported, $"{endPoint.GetType().Name} is of family {endPoint.AddressFamily}; the socket takes IP endpoints.");
+        }
+
+        SocketAddress raw = endPoint.Serialize();
+        var template = new IPEndPoint(endPoint.AddressFamily == AddressFamily.InterNetwork ? IPAddress.Any : IPAddress.IPv6Any, 0);
+        return (IPEndPoint)template.Create(raw);
+    }
+
     private long DeadlineFor(int timeoutMilliseconds) =>
         timeoutMilliseconds > 0 ? sim.Clock.NowTicks + (timeoutMilliseconds * TimeSpan.TicksPerMillisecond) : long.MaxValue;
+
+    /// <summary>
+    /// Who sent <paramref name="d"/>; a receive that ended with no datagram (the receive side shut down)
+    /// reports the family's wildcard, port 0 (measured: the kernel returns an empty address).
+    /// </summary>
+    private IPEndPoint RemoteFor(in ReceivedDatagram d) =>
+        d.Source is not null ? RemoteFor(d.Source, d.SourcePort)
+        : new IPEndPoint(AddressFamily == AddressFamily.InterNetwork ? IPAddress.Any : IPAddress.IPv6Any, 0);
 
     /// <summary>The endpoint a datagram came from, as this socket reports it (IPv4-mapped on a dual-mode socket).</summary>
     private IPEndPoint RemoteFor(IPAddress source, int port) =>

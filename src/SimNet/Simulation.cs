@@ -21,6 +21,9 @@ public sealed partial class Simulation
 {
     private readonly EventQueue events = new();
     private readonly List<Host> hosts = new();
+
+    /// <summary>Hosts by name, case-insensitive as host names are; only looked up, never iterated (<see cref="hosts"/> keeps the order).</summary>
+    private readonly Dictionary<string, Host> hostsByName = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<Segment> segments = new();
     private SimulationWait? firstWait;
     private int waitCount;
@@ -38,10 +41,16 @@ public sealed partial class Simulation
 
     /// <summary>Creates an empty simulation whose every random choice follows from <paramref name="seed"/>.</summary>
     public Simulation(long seed)
+        : this(seed, VirtualClock.Epoch)
+    {
+    }
+
+    /// <summary>Creates an empty simulation whose clock starts at <paramref name="start"/> (as <c>new FakeTimeProvider(start)</c>).</summary>
+    public Simulation(long seed, DateTimeOffset start)
     {
         Seed = seed;
         Random = new SimRandom(unchecked((ulong)seed));
-        Clock = new VirtualClock(this, VirtualClock.Epoch);
+        Clock = new VirtualClock(this, start);
         Trace = new Trace();
         context = new SimulationSynchronizationContext(this);
         OffThread = new OffThreadWork(this);
@@ -65,6 +74,9 @@ public sealed partial class Simulation
     }
 
     private TimeSpan threadPoolGuard = TimeSpan.FromSeconds(10);
+
+    /// <summary>Whether the entry task of the current Run has ended (another thread may end it): the driver stops waiting then.</summary>
+    internal bool EntryDone => entryTask is { IsCompleted: true };
 
     /// <summary>Code of this simulation running away from the driving thread.</summary>
     internal OffThreadWork OffThread { get; }
@@ -91,6 +103,9 @@ public sealed partial class Simulation
     internal object Gate { get; } = new();
 
     internal PacketPool Packets { get; } = new();
+
+    /// <summary>127.0.0.1/8 and ::1/128, shared by every host's loopback adapter (immutable), so a host costs less memory.</summary>
+    internal Topology.AdapterAddress[] LoopbackAddresses { get; } = [new(System.Net.IPAddress.Loopback, 8), new(System.Net.IPAddress.IPv6Loopback, 128)];
 
     /// <summary>
     /// Bumped by every change a route decision depends on (adapters, addresses, routes, adapter up or
@@ -130,19 +145,27 @@ public sealed partial class Simulation
         ArgumentException.ThrowIfNullOrEmpty(name);
         lock (Gate)
         {
-            if (hosts.Exists(h => string.Equals(h.Name, name, StringComparison.OrdinalIgnoreCase)))
+            if (hostsByName.ContainsKey(name))
             {
                 throw new ArgumentException($"A host named '{name}' already exists.", nameof(name));
             }
 
             var host = new Host(this, name, hosts.Count, forwards);
             hosts.Add(host);
+            hostsByName.Add(name, host);
             return host;
         }
     }
 
     /// <summary>Finds a host by name (case-insensitive, as host names are).</summary>
-    public Host? FindHost(string name) => hosts.Find(h => string.Equals(h.Name, name, StringComparison.OrdinalIgnoreCase));
+    public Host? FindHost(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        lock (Gate)
+        {
+            return hostsByName.GetValueOrDefault(name);
+        }
+    }
 
     // ---------------------------------------------------------------- driving
 
@@ -152,7 +175,7 @@ public sealed partial class Simulation
         EnterDriver(out bool entered);
         try
         {
-            while (PumpOnce(long.MaxValue))
+            while (PumpOnce(long.MaxValue) && !OnlyHousekeepingLeft)
             {
             }
         }
@@ -259,19 +282,19 @@ public sealed partial class Simulation
             userCodeRan = true;
             while (!task.IsCompleted)
             {
-                if (!PumpOnce(long.MaxValue))
+                if (!PumpOnce(long.MaxValue) || OnlyHousekeepingLeft)
                 {
                     if (task.IsCompleted)
                     {
                         break;
                     }
 
-                    if (OffThread.ConfirmQuiet(context) || task.IsCompleted)
+                    if (OffThread.ConfirmQuiet(context) || task.IsCompleted || HasWork())
                     {
-                        continue; // a pool thread was late to start: not a deadlock
+                        continue; // a pool thread was late to start (or ran meanwhile): not a deadlock
                     }
 
-                    throw new SimulationDeadlockException(DescribeDeadlock(null), Clock.Elapsed);
+                    throw new SimulationDeadlockException(DescribeDeadlock(null) + HousekeepingNote(), Clock.Elapsed);
                 }
             }
         }
@@ -398,7 +421,7 @@ public sealed partial class Simulation
                         return true;
                     }
 
-                    if (pumped)
+                    if (pumped && !(deadlineTicks == long.MaxValue && OnlyHousekeepingLeft))
                     {
                         if (Clock.NowTicks >= deadlineTicks)
                         {
@@ -415,12 +438,12 @@ public sealed partial class Simulation
                     }
                 }
 
-                if (SettleBeforeIdle() || OffThread.ConfirmQuiet(context))
+                if (SettleBeforeIdle() || OffThread.ConfirmQuiet(context) || HasWork())
                 {
                     continue;
                 }
 
-                throw new SimulationDeadlockException(DescribeDeadlock(describe(state)), Clock.Elapsed);
+                throw new SimulationDeadlockException(DescribeDeadlock(describe(state)) + HousekeepingNote(), Clock.Elapsed);
             }
         }
         finally
@@ -530,13 +553,7 @@ public sealed partial class Simulation
         if (userCodeRan || OffThread.RunningCount > 0)
         {
             userCodeRan = false;
-            bool advancing;
-            lock (Gate)
-            {
-                advancing = !events.TryPeekDue(out long due) || due > Clock.NowTicks;
-            }
-
-            OffThread.Settle(context, threadPoolGuard, advancing ? OffThreadWork.AdvancePatience : OffThreadWork.SameInstantPatience);
+            OffThread.Settle(context, threadPoolGuard, static sim => sim.PatienceForNextStep());
             if (context.TryRunOne())
             {
                 userCodeRan = true;
@@ -547,10 +564,19 @@ public sealed partial class Simulation
         return false;
     }
 
+    /// <summary>How long to wait for queued pool work: longer when the next step moves the clock.</summary>
+    private TimeSpan PatienceForNextStep()
+    {
+        lock (Gate)
+        {
+            return !events.TryPeekDue(out long due) || due > Clock.NowTicks ? OffThreadWork.AdvancePatience : OffThreadWork.SameInstantPatience;
+        }
+    }
+
     /// <summary>Nothing ready and no event: one last settle, in case thread-pool work is about to post. True when something became ready.</summary>
     private bool SettleBeforeIdle()
     {
-        OffThread.Settle(context, threadPoolGuard, OffThreadWork.AdvancePatience);
+        OffThread.Settle(context, threadPoolGuard, static _ => OffThreadWork.AdvancePatience);
         if (context.ReadyCount > 0)
         {
             return true;
@@ -560,7 +586,21 @@ public sealed partial class Simulation
         // neither as queued nor as running. Where this simulation has used the pool, give such a
         // thread a moment (wall time, only on the way to idle) to show up; a deadlock report always
         // waits that moment first (Run, DriveUntil).
-        return OffThread.Departures > 0 && OffThread.ConfirmQuiet(context);
+        return OffThread.Departures > 0 && (OffThread.ConfirmQuiet(context) || HasWork());
+    }
+
+    /// <summary>Whether anything is ready, on the agenda, or running elsewhere: work another thread may have added since the last look.</summary>
+    private bool HasWork()
+    {
+        if (context.ReadyCount > 0 || OffThread.RunningCount > 0)
+        {
+            return true;
+        }
+
+        lock (Gate)
+        {
+            return events.Count > 0 && !OnlyHousekeepingLeft;
+        }
     }
 
     /// <summary>Runs the next event due at or before <paramref name="limitTicks"/>, holding <see cref="Gate"/>. False when there is none.</summary>
@@ -617,26 +657,12 @@ public sealed partial class Simulation
             // The spawned task's end is published as a completion, like any other SimNet completion,
             // so an awaiter's ConfigureAwait(false) continuation stays on the driving thread.
             task.ContinueWith(
-                static (t, state) => ((Simulation)((object[])state!)[0]).PostCompletion(
-                    static s =>
-                    {
-                        var pair = (object[])s!;
-                        var (t, tcs) = ((Task)pair[1], (TaskCompletionSource)pair[2]);
-                        if (t.IsFaulted)
-                        {
-                            tcs.TrySetException(t.Exception!.InnerExceptions);
-                        }
-                        else if (t.IsCanceled)
-                        {
-                            tcs.TrySetCanceled();
-                        }
-                        else
-                        {
-                            tcs.TrySetResult();
-                        }
-                    },
-                    new object[] { ((object[])state!)[0], t, ((object[])state!)[1] }),
-                new object[] { this, done },
+                static (t, state) =>
+                {
+                    var (sim, tcs) = ((Simulation, TaskCompletionSource))state!;
+                    sim.PostCompletion(static s => PublishEnd(((Task, TaskCompletionSource))s!), (t, tcs));
+                },
+                (this, done),
                 CancellationToken.None,
                 TaskContinuationOptions.ExecuteSynchronously,
                 TaskScheduler.Default);
@@ -650,6 +676,22 @@ public sealed partial class Simulation
             OffThreadWork.Enter(previousMarker);
             Host.SetCurrent(previousHost);
             SynchronizationContext.SetSynchronizationContext(previous);
+        }
+    }
+
+    private static void PublishEnd((Task Work, TaskCompletionSource Done) end)
+    {
+        if (end.Work.IsFaulted)
+        {
+            end.Done.TrySetException(end.Work.Exception!.InnerExceptions);
+        }
+        else if (end.Work.IsCanceled)
+        {
+            end.Done.TrySetCanceled();
+        }
+        else
+        {
+            end.Done.TrySetResult();
         }
     }
 
@@ -695,6 +737,13 @@ public sealed partial class Simulation
 
     internal void Schedule(long delayTicks, IEventHandler handler, object? state, long tag) =>
         events.Schedule(Clock.NowTicks + delayTicks, handler, state, tag);
+
+    /// <summary>
+    /// Nothing but housekeeping timers (<see cref="TimerEntry.Housekeeper"/>: a zero-window probe the
+    /// peer keeps answering) are scheduled and no work is posted: nothing can change any more, so waits
+    /// without a deadline are deadlocks and <see cref="RunUntilIdle"/> is done, where Linux would block forever.
+    /// </summary>
+    private bool OnlyHousekeepingLeft => events.OnlyHousekeeping && context.ReadyCount == 0 && events.HousekeepingIsFutile();
 
     internal void ScheduleOrdered(long dueTicks, long sequence, IEventHandler handler, object? state, long tag) =>
         events.ScheduleWithSequence(dueTicks, sequence, handler, state, tag);
@@ -791,6 +840,10 @@ public sealed partial class Simulation
             }
         }
     }
+
+    private string HousekeepingNote() => events.OnlyHousekeeping
+        ? " (only zero-window probes remain: the peer keeps its window shut and never reads, where Linux would block forever)"
+        : string.Empty;
 
     /// <summary>
     /// The report for a deadlock: the wait that found it (a blocking call), the entry task of the

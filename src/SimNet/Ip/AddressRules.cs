@@ -57,4 +57,12 @@ internal static class AddressRules
         value |= hostMask;
         return new IPAddress(new[] { (byte)(value >> 24), (byte)(value >> 16), (byte)(value >> 8), (byte)value });
     }
+
+    /// <summary>
+    /// Whether an IPv6 address needs a scope id to mean anything (Linux's __ipv6_addr_needs_scope_id):
+    /// link-local unicast, and multicast of interface or link scope, written without one.
+    /// </summary>
+    public static bool NeedsScopeId(IPAddress a) =>
+        a.AddressFamily == AddressFamily.InterNetworkV6 && a.ScopeId == 0
+        && (a.IsIPv6LinkLocal || (a.IsIPv6Multicast && (a.GetAddressBytes()[1] & 0x0f) <= 2));
 }

@@ -1,6 +1,5 @@
 using System.Reflection;
 using System.Runtime.CompilerServices;
-using System.Threading.Tasks.Sources;
 using SimNet.Time;
 
 namespace SimNet.Kernel;
@@ -55,9 +54,9 @@ internal static class AsyncStack
                         return Walk(inner, waits, frames, depth + 1);
                     }
 
-                    if (awaited is IValueTaskSource or IValueTaskSource<int>)
+                    if (awaited is not Task)
                     {
-                        return DescribeSource(awaited, waits);
+                        return DescribeSource(awaited); // an IValueTaskSource behind a ValueTask
                     }
                 }
             }
@@ -65,23 +64,38 @@ internal static class AsyncStack
             return "an await SimNet cannot see into";
         }
 
+        // ValueTask.AsTask over a value-task source (a SimNet operation awaited as a Task).
+        if (type.GetField("_source", Fields)?.GetValue(task) is { } source and not Task)
+        {
+            return DescribeSource(source);
+        }
+
         return DescribeLeaf(task);
     }
 
     private static string MethodName(Type machine)
     {
-        // "<PingAsync>d__3" declared in Client → Client.PingAsync
+        // "<PingAsync>d__3" declared in Client → Client.PingAsync; a lambda "<<Main>$>b__0_0>d" → Program.Main (lambda)
         string name = machine.Name;
-        int open = name.IndexOf('<', StringComparison.Ordinal);
+        int depth = 0;
+        while (depth < name.Length && name[depth] == '<')
+        {
+            depth++;
+        }
+
         int close = name.IndexOf('>', StringComparison.Ordinal);
-        string method = open >= 0 && close > open ? name[(open + 1)..close] : name;
+        string method = depth > 0 && close > depth ? name[depth..close] : name;
+        if (depth > 1 || name.Contains(">b__", StringComparison.Ordinal))
+        {
+            method += " (lambda)";
+        }
         Type? owner = machine.DeclaringType;
         while (owner is not null && owner.Name.StartsWith('<'))
         {
             owner = owner.DeclaringType;
         }
 
-        return owner is null ? method : owner.Name + "." + (method.Length == 0 ? "lambda" : method);
+        return owner is null ? method : owner.Name + "." + method;
     }
 
     /// <summary>The task or value-task source an awaiter holds, if it holds one that is still pending.</summary>
@@ -107,14 +121,11 @@ internal static class AsyncStack
         return null;
     }
 
-    private static string DescribeSource(object source, IReadOnlyList<SimulationWait> waits)
+    private static string DescribeSource(object source)
     {
-        foreach (SimulationWait w in waits)
+        if (source is SimulationWait wait)
         {
-            if (ReferenceEquals(w, source))
-            {
-                return w.DescribeWait();
-            }
+            return wait.DescribeWait();
         }
 
         return $"a pending {source.GetType().Name}";

@@ -11,6 +11,13 @@ internal interface IEventHandler
     void OnEvent(object? state, long tag);
 }
 
+/// <summary>The owner of housekeeping events: says whether running them could still change anything.</summary>
+internal interface IHousekeeper
+{
+    /// <summary>True while this owner's housekeeping can end no wait (the peer still keeps its window shut).</summary>
+    bool IsFutile { get; }
+}
+
 /// <summary>
 /// The simulation's agenda: events ordered by (due time, sequence number). The sequence
 /// number is the order of scheduling, so two events due at the same instant run in the
@@ -37,6 +44,46 @@ internal sealed class EventQueue
 
     internal readonly record struct Entry(IEventHandler Handler, object? State, long Tag, long Sequence);
 
+    // Entries that cannot change anything an application waits for (a zero-window probe the peer keeps
+    // answering): when only these are left, the world is as good as idle.
+    private int housekeeping;
+    private readonly List<IHousekeeper> housekeepers = new(); // one per housekeeping entry, in scheduling order
+
+    /// <summary>Whether every housekeeping entry's owner says its housekeeping can change nothing.</summary>
+    public bool HousekeepingIsFutile()
+    {
+        for (int i = 0; i < housekeepers.Count; i++)
+        {
+            if (!housekeepers[i].IsFutile)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private void Armed(TimerEntry timer)
+    {
+        if (timer.Housekeeper is { } owner)
+        {
+            housekeeping++;
+            housekeepers.Add(owner);
+        }
+    }
+
+    private void Disarmed(TimerEntry timer)
+    {
+        if (timer.Housekeeper is { } owner)
+        {
+            housekeeping--;
+            housekeepers.Remove(owner);
+        }
+    }
+
+    /// <summary>Whether there are events and every one of them is housekeeping.</summary>
+    public bool OnlyHousekeeping => housekeeping > 0 && housekeeping == Count;
+
     private sealed class KeyComparer : IComparer<Key>
     {
         public static readonly KeyComparer Instance = new();
@@ -53,10 +100,25 @@ internal sealed class EventQueue
     public int Count => heap.Count + run.Count + timers.Count;
 
     /// <summary>Arms <paramref name="timer"/> at <paramref name="dueTicks"/>, or moves it there; its <see cref="TimerEntry.Sequence"/> is the tie-break.</summary>
-    public void SetTimer(TimerEntry timer, long dueTicks) => timers.Set(timer, dueTicks);
+    public void SetTimer(TimerEntry timer, long dueTicks)
+    {
+        if (!timer.IsArmed)
+        {
+            Armed(timer);
+        }
+
+        timers.Set(timer, dueTicks);
+    }
 
     /// <summary>Disarms <paramref name="timer"/>: its slot leaves the agenda at once.</summary>
-    public void CancelTimer(TimerEntry timer) => timers.Remove(timer);
+    public void CancelTimer(TimerEntry timer)
+    {
+        if (timer.IsArmed)
+        {
+            Disarmed(timer);
+            timers.Remove(timer);
+        }
+    }
 
     /// <summary>Schedules an event; returns its sequence number (used by timers to spot stale events).</summary>
     public long Schedule(long dueTicks, IEventHandler handler, object? state, long tag)
@@ -117,6 +179,7 @@ internal sealed class EventQueue
         bool any = TryPeekEventKey(out Key key);
         if (timers.Peek() is { } timer && (!any || Order(new Key(timer.Due, timer.Sequence), key) < 0))
         {
+            Disarmed(timer);
             timers.Remove(timer);
             entry = new Entry(timer, null, 0, timer.Sequence);
             dueTicks = timer.Due;

@@ -90,7 +90,7 @@ internal sealed class OffThreadWork
         Thread thread = Thread.CurrentThread;
         lock (gate)
         {
-            running.Add(new Runner { Thread = thread, Host = Topology.Host.Current?.Name, Since = Stopwatch.GetTimestamp() });
+            running.Add(new Runner { Thread = thread, Host = Topology.Host.Current?.Name, Since = Stopwatch.GetTimestamp() }); // wall clock: only for the guard's report
             departures++;
             Volatile.Write(ref runningCount, running.Count);
         }
@@ -180,7 +180,18 @@ internal sealed class OffThreadWork
     /// are taken for someone else's. Throws <see cref="SimulationDeadlockException"/> when a thread has
     /// run the simulation's code for longer than <paramref name="guard"/> of wall time without returning.
     /// </summary>
-    public void Settle(SimulationSynchronizationContext ready, TimeSpan guard, TimeSpan patience)
+    public void Settle(SimulationSynchronizationContext ready, TimeSpan guard, Func<Simulation, TimeSpan> patience)
+    {
+        // The common case, once per piece of user code: nothing of ours elsewhere and nothing queued.
+        if (RunningCount == 0 && ThreadPool.PendingWorkItemCount == 0)
+        {
+            return;
+        }
+
+        SettleSlowly(ready, guard, patience(simulation));
+    }
+
+    private void SettleSlowly(SimulationSynchronizationContext ready, TimeSpan guard, TimeSpan patience)
     {
         long arrivedBefore = Departures;
         long completedAtStart = ThreadPool.CompletedWorkItemCount;
@@ -217,7 +228,7 @@ internal sealed class OffThreadWork
                 && ThreadPool.CompletedWorkItemCount - completedAtStart < pendingSeen;
             if (pending > 0 || unaccounted)
             {
-                long now = Stopwatch.GetTimestamp();
+                long now = Stopwatch.GetTimestamp(); // wall clock: bounds how long the driver waits; never reaches the trace
                 if (waitingSince == 0)
                 {
                     waitingSince = now;
@@ -246,16 +257,19 @@ internal sealed class OffThreadWork
     }
 
     /// <summary>
-    /// Watches for 20 ms (in 1 ms sleeps) whether code of the simulation starts on another thread or
-    /// posts work; true when something did, so the driver pumps again instead of going idle.
+    /// Watches (in 1 ms sleeps) whether code of the simulation starts on another thread or posts work;
+    /// true when something did, so the driver pumps again instead of going idle. 20 ms for a simulation
+    /// that never used the pool; 2 s for one that did, since a loaded machine can keep a pool thread
+    /// that took our item off the queue descheduled for longer than that.
     /// </summary>
     public bool ConfirmQuiet(SimulationSynchronizationContext ready)
     {
         long arrived = Departures;
-        for (int i = 0; i < 20; i++)
+        int rounds = arrived > 0 ? 2000 : 20;
+        for (int i = 0; i < rounds; i++)
         {
-            Thread.Sleep(1);
-            if (ready.ReadyCount > 0 || Departures != arrived || RunningCount > 0)
+            Thread.Sleep(1); // wall time: gives a descheduled pool thread a moment; changes no virtual state
+            if (ready.ReadyCount > 0 || Departures != arrived || RunningCount > 0 || simulation.EntryDone)
             {
                 return true;
             }
@@ -266,7 +280,7 @@ internal sealed class OffThreadWork
 
     private void ThrowIfStuckLocked(TimeSpan guard)
     {
-        long now = Stopwatch.GetTimestamp();
+        long now = Stopwatch.GetTimestamp(); // wall clock: the guard against a pool thread that never returns
         foreach (Runner r in running)
         {
             if (r.Thread != Thread.CurrentThread && r.Blocked == 0 && Stopwatch.GetElapsedTime(r.Since, now) > guard)

@@ -13,6 +13,12 @@ internal abstract class TimerEntry : IEventHandler
     /// <summary>The tie-break among entries due at the same instant (a timer's creation order).</summary>
     internal long Sequence;
 
+    /// <summary>
+    /// Set (only while disarmed) when this timer is housekeeping: it can end no wait while its owner says
+    /// so (a zero-window probe the peer keeps answering), so an agenda of only such timers is idle.
+    /// </summary>
+    internal IHousekeeper? Housekeeper;
+
     /// <summary>Where the entry sits in its heap; -1 while it is not armed.</summary>
     internal int HeapIndex = -1;
 

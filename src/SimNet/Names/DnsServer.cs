@@ -147,9 +147,15 @@ public sealed class DnsServer
         {
             response = DnsMessage.ResponseTo(query, DnsRcode.NotImp);
         }
-        else if (query.Questions.Count != 1 || query.Questions[0].Class != DnsMessage.ClassIn)
+        else if (query.Questions.Count != 1)
         {
-            response = DnsMessage.ResponseTo(query, query.Questions.Count != 1 ? DnsRcode.FormErr : DnsRcode.NotImp);
+            // FORMERR echoes no question: a query with thousands of them must not get them all back.
+            response = DnsMessage.ResponseTo(query, DnsRcode.FormErr);
+            response.Questions.Clear();
+        }
+        else if (query.Questions[0].Class != DnsMessage.ClassIn)
+        {
+            response = DnsMessage.ResponseTo(query, DnsRcode.NotImp);
         }
         else if (Failing)
         {

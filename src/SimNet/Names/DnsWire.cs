@@ -36,15 +36,27 @@ internal static class DnsWire
         w.U16(0);
         w.U16(0);
         w.U16(0);
+        // Questions that do not fit are left out too, with TC set: no message ever exceeds maxSize.
+        bool truncated = message.Truncated;
+        bool full = false;
+        int questions = 0;
         foreach (DnsQuestion q in message.Questions)
         {
+            Writer.Mark mark = w.Save();
             w.Name(q.Name);
             w.U16((ushort)q.Type);
             w.U16((ushort)q.Class);
+            if (w.Length > maxSize)
+            {
+                w.Restore(mark);
+                full = true;
+                truncated = true;
+                break;
+            }
+
+            questions++;
         }
 
-        bool truncated = message.Truncated;
-        bool full = w.Length > maxSize;
         int[] counts = new int[3];
         List<DnsRecord>[] sections = { message.Answers, message.Authority, message.Additional };
         for (int s = 0; s < 3 && !full; s++)
@@ -67,6 +79,7 @@ internal static class DnsWire
 
         ushort flags = (ushort)((message.Flags & ~0x0200) | (truncated ? 0x0200 : 0));
         w.PatchU16(2, flags);
+        w.PatchU16(4, (ushort)questions);
         w.PatchU16(6, (ushort)counts[0]);
         w.PatchU16(8, (ushort)counts[1]);
         w.PatchU16(10, (ushort)counts[2]);

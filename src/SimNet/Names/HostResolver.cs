@@ -377,27 +377,17 @@ public sealed class HostResolver
             return work();
         }
 
-        // Continuations run inline, on the simulation thread, as for a task completed by the
-        // simulation itself: a ContinueWith(ExecuteSynchronously) that posts back to the context
-        // then happens within the same pump.
-        var result = new TaskCompletionSource<T>();
-        sim.Spawn(Host, async () =>
+        // From another thread: run the work as the host's software; Spawn publishes its end as a
+        // completion, so the caller's continuation runs on the driving thread in order.
+        T value = default!;
+        Task spawned = sim.Spawn(Host, async () => value = await work().ConfigureAwait(false));
+        return ResultOf(spawned);
+
+        async Task<T> ResultOf(Task done)
         {
-            try
-            {
-                T value = await work().ConfigureAwait(false);
-                sim.PostCompletion(static s => { var (r, v) = ((TaskCompletionSource<T>, T))s!; r.TrySetResult(v); }, (result, value));
-            }
-            catch (OperationCanceledException e)
-            {
-                sim.PostCompletion(static s => { var (r, c) = ((TaskCompletionSource<T>, CancellationToken))s!; r.TrySetCanceled(c); }, (result, e.CancellationToken));
-            }
-            catch (Exception e)
-            {
-                sim.PostCompletion(static s => { var (r, x) = ((TaskCompletionSource<T>, Exception))s!; r.TrySetException(x); }, (result, e));
-            }
-        });
-        return result.Task;
+            await done.ConfigureAwait(false);
+            return value;
+        }
     }
 }
 

@@ -29,8 +29,9 @@ public sealed class AdapterAddress
     /// <summary>The subnet-directed broadcast address (IPv4 with a prefix shorter than /31), or null.</summary>
     public IPAddress? Broadcast { get; }
 
-    /// <summary>Parses <c>address/prefix</c>; a bare address gets /32 or /128.</summary>
-    /// <exception cref="FormatException">The text is not an address with an optional valid prefix.</exception>
+    /// <summary>Parses <c>address/prefix</c>. The prefix is required: a bare address is refused rather than read as a
+    /// lone /32 or /128, which would leave its neighbours unreachable.</summary>
+    /// <exception cref="FormatException">The text is not an address with a valid /prefix.</exception>
     public static (IPAddress Address, int PrefixLength) Parse(string cidr)
     {
         ArgumentNullException.ThrowIfNull(cidr);
@@ -42,8 +43,14 @@ public sealed class AdapterAddress
         }
 
         int max = address.AddressFamily == AddressFamily.InterNetwork ? 32 : 128;
-        int prefix = max;
-        if (slash >= 0 && (!int.TryParse(cidr.AsSpan(slash + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out prefix) || prefix > max))
+        if (slash < 0)
+        {
+            string example = address.AddressFamily == AddressFamily.InterNetwork ? "24" : "64";
+            throw new FormatException($"'{cidr}' has no prefix length: write it as address/prefix, e.g. '{cidr}/{example}' for a host on a /{example} subnet, or '{cidr}/{max}' for an address with no neighbours.");
+        }
+
+        int prefix;
+        if ((!int.TryParse(cidr.AsSpan(slash + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out prefix) || prefix > max))
         {
             throw new FormatException($"'{cidr}' has a prefix length outside 0 to {max}.");
         }

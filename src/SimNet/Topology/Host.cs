@@ -30,8 +30,8 @@ public sealed partial class Host
         Index = index;
         Forwards = forwards;
         Loopback = new NetworkAdapter(this, "lo", 1, null, isLoopback: true, mtu: 65536);
-        Loopback.AddAddress(IPAddress.Loopback, 8);
-        Loopback.AddAddress(IPAddress.IPv6Loopback, 128);
+        Loopback.AssignLoopback(simulation.LoopbackAddresses);
+        Ip = new IpLayer(this, adapters, routes);
         Udp = new UdpStack(this);
         Tcp = new Transport.Tcp.TcpStack(this);
         Resolver = new Names.HostResolver(this);
@@ -85,11 +85,18 @@ public sealed partial class Host
     /// <summary>
     /// Adds a network adapter attached to <paramref name="segment"/>, with addresses written <c>address/prefix</c>.
     /// </summary>
+    /// <exception cref="ArgumentException">An address has no /prefix (<c>"10.0.0.3"</c> instead of <c>"10.0.0.3/24"</c>) or is
+    /// malformed; nothing is added. SimNet never guesses a /32, which would leave the neighbours unreachable.</exception>
     public NetworkAdapter AddAdapter(string name, Segment segment, params string[] addresses)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentNullException.ThrowIfNull(segment);
         ArgumentNullException.ThrowIfNull(addresses);
+        foreach (string cidr in addresses)
+        {
+            NetworkAdapter.ParseArgument(cidr, nameof(addresses));
+        }
+
         if (segment.Simulation != Simulation)
         {
             throw new ArgumentException("The segment belongs to another simulation.", nameof(segment));
@@ -97,7 +104,7 @@ public sealed partial class Host
 
         lock (Simulation.Gate)
         {
-            if (name == Loopback.Name || adapters.Exists(a => a.Name == name))
+            if (name == Loopback.Name || FindAdapter(name) is not null)
             {
                 throw new ArgumentException($"{Name} already has an adapter named '{name}'.", nameof(name));
             }
@@ -173,7 +180,15 @@ public sealed partial class Host
             return Loopback;
         }
 
-        return adapters.Find(a => a.Name == name);
+        for (int i = 0; i < adapters.Count; i++)
+        {
+            if (adapters[i].Name == name)
+            {
+                return adapters[i];
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Looks up an adapter by interface index (1 is loopback).</summary>
@@ -216,7 +231,15 @@ public sealed partial class Host
             return Loopback;
         }
 
-        return adapters.Find(a => a.Owns(address));
+        for (int i = 0; i < adapters.Count; i++)
+        {
+            if (adapters[i].Owns(address))
+            {
+                return adapters[i];
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Every unicast address of the host, loopback first, then adapters in order.</summary>
@@ -264,404 +287,20 @@ public sealed partial class Host
         return null;
     }
 
-    // ---------------------------------------------------------------- routing
+    // ---------------------------------------------------------------- the IP layer (src/SimNet/Ip/IpLayer.cs)
 
-    /// <summary>
-    /// Longest-prefix match over connected subnets (up adapters) and static routes. Ties go to the
-    /// connected subnet, then to the earlier adapter or route, so the choice never depends on hashing.
-    /// </summary>
-    internal bool TryLookup(IPAddress destination, out NetworkAdapter adapter, out IPAddress? gateway, out AdapterAddress? connected)
-    {
-        adapter = null!;
-        gateway = null;
-        connected = null;
-        int best = -1;
-        for (int i = 0; i < adapters.Count; i++)
-        {
-            NetworkAdapter candidate = adapters[i];
-            if (!candidate.IsUp)
-            {
-                continue;
-            }
+    /// <summary>The host's IP layer: route and source selection, send, receive, forward and ICMP.</summary>
+    internal IpLayer Ip { get; }
 
-            IReadOnlyList<AdapterAddress> list = candidate.Addresses;
-            for (int j = 0; j < list.Count; j++)
-            {
-                AdapterAddress a = list[j];
-                if (a.PrefixLength > best && a.Network.BaseAddress.AddressFamily == destination.AddressFamily && a.Network.Contains(destination))
-                {
-                    best = a.PrefixLength;
-                    adapter = candidate;
-                    connected = a;
-                }
-            }
-        }
+    /// <inheritdoc cref="IpLayer.Route"/>
+    internal RouteDecision Route(IPAddress destination, IPAddress? boundSource, int multicastInterface) =>
+        Ip.Route(destination, boundSource, multicastInterface);
 
-        for (int i = 0; i < routes.Count; i++)
-        {
-            Route r = routes[i];
-            if (r.Adapter.IsUp && r.Destination.PrefixLength > best && r.Destination.BaseAddress.AddressFamily == destination.AddressFamily && r.Destination.Contains(destination))
-            {
-                best = r.Destination.PrefixLength;
-                adapter = r.Adapter;
-                gateway = r.Gateway;
-                connected = null;
-            }
-        }
+    /// <inheritdoc cref="IpLayer.Send"/>
+    internal void Send(Packet packet, in RouteDecision route) => Ip.Send(packet, route);
 
-        return best >= 0;
-    }
-
-    /// <summary>
-    /// Decides how a packet to <paramref name="destination"/> leaves: which adapter, which next hop,
-    /// which source address, and whether it is a broadcast. Follows Linux (see README, "Routing").
-    /// </summary>
-    /// <param name="destination">Where to (IPv4-mapped addresses are unmapped first).</param>
-    /// <param name="boundSource">The socket's bound address, or null/Any when not bound to one.</param>
-    /// <param name="multicastInterface">IP_MULTICAST_IF as an interface index; 0 for none.</param>
-    internal RouteDecision Route(IPAddress destination, IPAddress? boundSource, int multicastInterface)
-    {
-        destination = AddressRules.Unmap(destination);
-        if (boundSource is not null)
-        {
-            boundSource = AddressRules.Unmap(boundSource);
-            if (AddressRules.IsAny(boundSource))
-            {
-                boundSource = null;
-            }
-        }
-
-        AddressFamily family = destination.AddressFamily;
-        if (IPAddress.IsLoopback(destination))
-        {
-            IPAddress src = boundSource ?? (family == AddressFamily.InterNetwork ? IPAddress.Loopback : IPAddress.IPv6Loopback);
-
-            // 127.255.255.255 is lo's broadcast address (Linux has a broadcast route for it), so it needs SO_BROADCAST.
-            return new RouteDecision(SocketError.Success, Loopback, null, src, Loopback.IsDirectedBroadcast(destination), false, true);
-        }
-
-        if (AddressRules.IsMulticast(destination))
-        {
-            NetworkAdapter? via = null;
-            if (multicastInterface != 0)
-            {
-                via = FindAdapter(multicastInterface);
-            }
-            else if (boundSource is not null)
-            {
-                via = FindAdapterOwning(boundSource);
-            }
-            else if (TryLookup(destination, out NetworkAdapter found, out _, out _))
-            {
-                via = found;
-            }
-
-            if (via is null || !via.IsUp)
-            {
-                return RouteDecision.Fail(SocketError.NetworkUnreachable);
-            }
-
-            IPAddress? source = boundSource ?? via.PrimaryAddress(family);
-            if (source is null)
-            {
-                return RouteDecision.Fail(SocketError.AddressNotAvailable);
-            }
-
-            return new RouteDecision(SocketError.Success, via, null, source, false, true, false);
-        }
-
-        if (FindAdapterOwning(destination) is not null)
-        {
-            return new RouteDecision(SocketError.Success, Loopback, null, boundSource ?? destination, false, false, true);
-        }
-
-        if (AddressRules.IsLimitedBroadcast(destination))
-        {
-            NetworkAdapter? via = null;
-            if (boundSource is not null)
-            {
-                via = FindAdapterOwning(boundSource);
-            }
-            else if (TryLookup(destination, out NetworkAdapter found, out _, out _))
-            {
-                via = found;
-            }
-
-            if (via is null || !via.IsUp || via.IsLoopback)
-            {
-                return RouteDecision.Fail(SocketError.NetworkUnreachable);
-            }
-
-            IPAddress? source = boundSource ?? via.PrimaryAddress(AddressFamily.InterNetwork);
-            return source is null
-                ? RouteDecision.Fail(SocketError.AddressNotAvailable)
-                : new RouteDecision(SocketError.Success, via, null, source, true, false, false);
-        }
-
-        if (!TryLookup(destination, out NetworkAdapter adapter, out IPAddress? gateway, out AdapterAddress? subnet))
-        {
-            return RouteDecision.Fail(SocketError.NetworkUnreachable);
-        }
-
-        IPAddress? from = boundSource ?? subnet?.Address ?? PreferredSource(adapter, family);
-        if (from is null)
-        {
-            return RouteDecision.Fail(SocketError.AddressNotAvailable);
-        }
-
-        bool broadcast = gateway is null && subnet?.Broadcast is { } b && b.Equals(destination);
-        return new RouteDecision(SocketError.Success, adapter, broadcast ? null : gateway ?? destination, from, broadcast, false, false);
-    }
-
-    private IPAddress? PreferredSource(NetworkAdapter adapter, AddressFamily family)
-    {
-        IPAddress? a = adapter.PrimaryAddress(family);
-        if (a is not null)
-        {
-            return a;
-        }
-
-        foreach (NetworkAdapter other in adapters)
-        {
-            if (other.IsUp && other.PrimaryAddress(family) is { } b)
-            {
-                return b;
-            }
-        }
-
-        return null;
-    }
-
-    // ---------------------------------------------------------------- the IP layer
-
-    /// <summary>Puts a packet the host's stack built on its way, as <paramref name="route"/> decided.</summary>
-    internal void Send(Packet packet, in RouteDecision route)
-    {
-        Simulation sim = Simulation;
-        NetworkAdapter adapter = route.Adapter!;
-        packet.Origin = this;
-        sim.Record(TraceKind.Send, packet, this, adapter);
-        if (!IsUp)
-        {
-            sim.Drop(packet, this, adapter, DropReason.HostDown);
-            return;
-        }
-
-        if (route.IsLocal)
-        {
-            sim.ScheduleDelivery(0, Loopback, packet);
-            return;
-        }
-
-        if (!adapter.IsUp)
-        {
-            sim.Drop(packet, this, adapter, DropReason.AdapterDown);
-            return;
-        }
-
-        // Linux loops a copy of every broadcast back to the sending host, and a copy of multicast
-        // when IP_MULTICAST_LOOP is on and the host has joined the group on the outgoing adapter.
-        if (route.IsBroadcast || (route.IsMulticast && packet.LoopMulticast && adapter.IsMember(packet.Destination)))
-        {
-            sim.ScheduleDelivery(0, adapter, sim.CopyPacket(packet, this, adapter));
-        }
-
-        if (route.IsMulticast && packet.Ttl == 0)
-        {
-            // Linux keeps multicast with TTL 0 on the sending host: only the loopback copy exists.
-            sim.Drop(packet, this, adapter, DropReason.ScopeExceeded);
-            return;
-        }
-
-        adapter.Segment!.Transmit(packet, adapter, route.NextHop);
-    }
-
-    /// <summary>A packet arrives on <paramref name="adapter"/>: accept it, forward it, or drop it with a reason.</summary>
-    internal void Receive(Packet packet, NetworkAdapter adapter)
-    {
-        Simulation sim = Simulation;
-        if (!IsUp)
-        {
-            sim.Drop(packet, this, adapter, DropReason.HostDown);
-            return;
-        }
-
-        if (!adapter.IsUp)
-        {
-            sim.Drop(packet, this, adapter, DropReason.AdapterDown);
-            return;
-        }
-
-        IPAddress destination = packet.Destination;
-        if (adapter.IsLoopback)
-        {
-            DeliverLocally(packet);
-            return;
-        }
-
-        if (AddressRules.IsMulticast(destination))
-        {
-            if (Forwards && packet.Origin != this)
-            {
-                ForwardMulticast(packet, adapter);
-            }
-
-            if (adapter.IsMember(destination))
-            {
-                DeliverLocally(packet);
-            }
-            else
-            {
-                sim.Drop(packet, this, adapter, DropReason.NotAMember);
-            }
-
-            return;
-        }
-
-        // Own address first: the common case, and the three checks have no side effects.
-        if (FindAdapterOwning(destination) is not null || AddressRules.IsLimitedBroadcast(destination) || adapter.IsDirectedBroadcast(destination))
-        {
-            DeliverLocally(packet);
-            return;
-        }
-
-        if (Forwards)
-        {
-            Forward(packet, adapter);
-            return;
-        }
-
-        sim.Drop(packet, this, adapter, DropReason.NotForThisHost);
-    }
-
-    private void Forward(Packet packet, NetworkAdapter arrivedOn)
-    {
-        Simulation sim = Simulation;
-        if (packet.Ttl <= 1)
-        {
-            sim.Drop(packet, this, arrivedOn, DropReason.TtlExpired);
-            return;
-        }
-
-        if (!TryLookup(packet.Destination, out NetworkAdapter adapter, out IPAddress? gateway, out AdapterAddress? subnet))
-        {
-            sim.Drop(packet, this, arrivedOn, DropReason.NoRoute);
-            return;
-        }
-
-        if (gateway is null && subnet?.Broadcast is { } b && b.Equals(packet.Destination))
-        {
-            // Linux does not forward directed broadcasts by default (bc_forwarding = 0).
-            sim.Drop(packet, this, arrivedOn, DropReason.NotForThisHost);
-            return;
-        }
-
-        packet.Ttl--;
-        sim.Record(TraceKind.Forward, packet, this, adapter);
-        adapter.Segment!.Transmit(packet, adapter, gateway ?? packet.Destination);
-    }
-
-    private void ForwardMulticast(Packet packet, NetworkAdapter arrivedOn)
-    {
-        if (packet.Ttl <= 1 || AddressRules.IsLinkLocalMulticast(packet.Destination))
-        {
-            return;
-        }
-
-        Simulation sim = Simulation;
-        for (int i = 0; i < adapters.Count; i++)
-        {
-            NetworkAdapter out_ = adapters[i];
-            if (out_ == arrivedOn || !out_.IsUp)
-            {
-                continue;
-            }
-
-            Packet copy = sim.CopyPacket(packet, this, arrivedOn);
-            copy.Ttl--;
-            sim.Record(TraceKind.Forward, copy, this, out_);
-            out_.Segment!.Transmit(copy, out_, null);
-        }
-    }
-
-    private void DeliverLocally(Packet packet)
-    {
-        switch (packet.Protocol)
-        {
-            case IpProtocol.Udp:
-                Udp.Deliver(packet);
-                break;
-            case IpProtocol.Icmp:
-            case IpProtocol.IcmpV6:
-                ReceiveIcmp(packet);
-                break;
-            default:
-                if (packet.Protocol == IpProtocol.Tcp && Tcp is { } tcp)
-                {
-                    tcp.Deliver(packet);
-                }
-                else
-                {
-                    Simulation.Drop(packet, this, packet.ArrivedOn, DropReason.NoConnection);
-                }
-
-                break;
-        }
-    }
-
-    // ---------------------------------------------------------------- ICMP
-
-    internal const byte IcmpDestinationUnreachable = 3;
-    internal const byte IcmpPortUnreachableCode = 3;
-    internal const byte Icmp6DestinationUnreachable = 1;
-    internal const byte Icmp6PortUnreachableCode = 4;
-
-    /// <summary>Answers a unicast datagram nobody wanted with ICMP port unreachable, quoting its addressing.</summary>
-    internal void SendPortUnreachable(Packet original)
-    {
-        bool v4 = original.Destination.AddressFamily == AddressFamily.InterNetwork;
-        RouteDecision route = Route(original.Source, original.Destination, 0);
-        if (route.Error != SocketError.Success)
-        {
-            return;
-        }
-
-        Simulation sim = Simulation;
-        Packet icmp = sim.Packets.Rent(0);
-        icmp.Protocol = v4 ? IpProtocol.Icmp : IpProtocol.IcmpV6;
-        icmp.Source = route.Source!;
-        icmp.Destination = original.Source;
-        icmp.SourcePort = 0;
-        icmp.DestinationPort = 0;
-        icmp.Ttl = 64;
-        icmp.IcmpType = v4 ? IcmpDestinationUnreachable : Icmp6DestinationUnreachable;
-        icmp.IcmpCode = v4 ? IcmpPortUnreachableCode : Icmp6PortUnreachableCode;
-        icmp.QuotedProtocol = original.Protocol;
-        icmp.QuotedSource = original.Source;
-        icmp.QuotedSourcePort = original.SourcePort;
-        icmp.QuotedDestination = original.Destination;
-        icmp.QuotedDestinationPort = original.DestinationPort;
-        Send(icmp, route);
-    }
-
-    private void ReceiveIcmp(Packet packet)
-    {
-        int receivers = 0;
-        bool portUnreachable = packet.Protocol == IpProtocol.Icmp
-            ? packet.IcmpType == IcmpDestinationUnreachable && packet.IcmpCode == IcmpPortUnreachableCode
-            : packet.IcmpType == Icmp6DestinationUnreachable && packet.IcmpCode == Icmp6PortUnreachableCode;
-        if (portUnreachable && packet.QuotedProtocol == IpProtocol.Udp)
-        {
-            receivers = Udp.ReportUnreachable(packet);
-        }
-        else if (packet.QuotedProtocol == IpProtocol.Tcp && Tcp is { } tcp)
-        {
-            receivers = tcp.ReportIcmp(packet);
-        }
-
-        Simulation.Deliver(packet, this, receivers);
-        Simulation.Packets.Return(packet);
-    }
+    /// <inheritdoc cref="IpLayer.SendPortUnreachable"/>
+    internal void SendPortUnreachable(Packet original) => Ip.SendPortUnreachable(original);
 
     /// <inheritdoc />
     public override string ToString() => Name;

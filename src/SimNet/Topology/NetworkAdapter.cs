@@ -41,6 +41,9 @@ public sealed class NetworkAdapter : IEventHandler
     /// <summary>Whether this is the host's loopback adapter.</summary>
     public bool IsLoopback { get; }
 
+    /// <summary>The adapter's position among its segment's adapters (attach order), for the segment's address index.</summary>
+    internal int SegmentSlot { get; set; }
+
     /// <summary>Whether the adapter is up. A down adapter neither sends nor receives, and its routes are unused.</summary>
     public bool IsUp
     {
@@ -68,11 +71,26 @@ public sealed class NetworkAdapter : IEventHandler
     /// <summary>The addresses, in the order they were assigned.</summary>
     public IReadOnlyList<AdapterAddress> Addresses => addresses;
 
-    /// <summary>Assigns another address, written <c>address/prefix</c>.</summary>
+    /// <summary>Assigns another address, written <c>address/prefix</c> (the prefix is required).</summary>
+    /// <exception cref="ArgumentException">The text is not an address with a /prefix, e.g. <c>10.0.0.3</c> without <c>/24</c>.</exception>
     public NetworkAdapter AddAddress(string cidr)
     {
-        (IPAddress address, int prefix) = AdapterAddress.Parse(cidr);
+        (IPAddress address, int prefix) = ParseArgument(cidr, nameof(cidr));
         return AddAddress(address, prefix);
+    }
+
+    /// <summary>Parses <c>address/prefix</c> given as argument <paramref name="name"/>; bad text is an <see cref="ArgumentException"/>.</summary>
+    internal static (IPAddress Address, int PrefixLength) ParseArgument(string? cidr, string name)
+    {
+        ArgumentNullException.ThrowIfNull(cidr, name);
+        try
+        {
+            return AdapterAddress.Parse(cidr);
+        }
+        catch (FormatException e)
+        {
+            throw new ArgumentException(e.Message, name, e);
+        }
     }
 
     /// <summary>Assigns another address with its prefix length.</summary>
@@ -91,10 +109,18 @@ public sealed class NetworkAdapter : IEventHandler
             }
 
             addresses.Add(new AdapterAddress(address, prefixLength));
+            Segment?.AddressAdded(this, address);
             Host.Simulation.TopologyChanged();
         }
 
         return this;
+    }
+
+    /// <summary>A new host's loopback gets 127.0.0.1/8 and ::1/128: the same immutable pair for every host of the simulation.</summary>
+    internal void AssignLoopback(AdapterAddress[] pair)
+    {
+        addresses.Add(pair[0]);
+        addresses.Add(pair[1]);
     }
 
     /// <summary>The first address of <paramref name="family"/>, or null.</summary>
@@ -208,7 +234,7 @@ public sealed class NetworkAdapter : IEventHandler
         var packet = (Packet)state!;
         packet.ArrivedOn = this;
         Host.Simulation.Tap(this, packet, outbound: false, peer: packet.LinkSender);
-        Host.Receive(packet, this);
+        Host.Ip.Receive(packet, this);
     }
 
     /// <inheritdoc />

@@ -7,16 +7,3 @@ namespace SimNet.Topology;
 /// <param name="Gateway">The next hop, or null for a route straight onto the adapter's segment.</param>
 /// <param name="Adapter">The adapter the packets leave by.</param>
 public sealed record Route(IPNetwork Destination, IPAddress? Gateway, NetworkAdapter Adapter);
-
-/// <summary>What the IP layer decided for one outgoing packet.</summary>
-internal readonly record struct RouteDecision(
-    System.Net.Sockets.SocketError Error,
-    NetworkAdapter? Adapter,
-    IPAddress? NextHop,
-    IPAddress? Source,
-    bool IsBroadcast,
-    bool IsMulticast,
-    bool IsLocal)
-{
-    public static RouteDecision Fail(System.Net.Sockets.SocketError error) => new(error, null, null, null, false, false, false);
-}

@@ -11,6 +11,15 @@ namespace SimNet.Topology;
 public sealed class Segment
 {
     private readonly List<NetworkAdapter> adapters = new();
+
+    /// <summary>
+    /// Unicast address → the first two adapters (in attach order) that have it: the one
+    /// <see cref="Transmit"/> hands a packet to is the first that is not the sender, so two suffice.
+    /// Kept up to date as adapters attach and addresses are added (neither is ever taken back), so a
+    /// unicast hop costs one lookup however many adapters share the segment. Only looked up, never
+    /// iterated: no order depends on hashing.
+    /// </summary>
+    private readonly Dictionary<System.Net.IPAddress, Owners> owners = new();
     private LinkConditions conditions = LinkConditions.Perfect;
 
     internal Segment(Simulation simulation, string name, int index)
@@ -46,7 +55,57 @@ public sealed class Segment
         }
     }
 
-    internal void Attach(NetworkAdapter adapter) => adapters.Add(adapter);
+    internal void Attach(NetworkAdapter adapter)
+    {
+        adapter.SegmentSlot = adapters.Count;
+        adapters.Add(adapter);
+        IReadOnlyList<AdapterAddress> list = adapter.Addresses;
+        for (int i = 0; i < list.Count; i++)
+        {
+            AddressAdded(adapter, list[i].Address);
+        }
+    }
+
+    /// <summary><paramref name="adapter"/>, attached here, now has <paramref name="address"/>: index it by attach order.</summary>
+    internal void AddressAdded(NetworkAdapter adapter, System.Net.IPAddress address)
+    {
+        if (!owners.TryGetValue(address, out Owners o))
+        {
+            owners.Add(address, new Owners(adapter, null));
+        }
+        else if (adapter.SegmentSlot < o.First.SegmentSlot)
+        {
+            owners[address] = new Owners(adapter, o.First);
+        }
+        else if (o.Second is null || adapter.SegmentSlot < o.Second.SegmentSlot)
+        {
+            owners[address] = new Owners(o.First, adapter);
+        }
+    }
+
+    /// <summary>The adapter a unicast to <paramref name="nextHop"/> from <paramref name="from"/> reaches: the first in attach order, other than the sender, that has the address.</summary>
+    internal NetworkAdapter? FindNextHop(System.Net.IPAddress nextHop, NetworkAdapter from) =>
+        !owners.TryGetValue(nextHop, out Owners o) ? null : o.First != from ? o.First : o.Second;
+
+    /// <summary>Up to this many adapters, asking each is cheaper than a hash lookup (the common two-host test); both give the same answer.</summary>
+    private const int ScanLimit = 8;
+
+    /// <summary>The plain rule <see cref="FindNextHop"/> indexes: the first adapter in attach order, other than the sender, that has the address.</summary>
+    internal NetworkAdapter? ScanForNextHop(System.Net.IPAddress nextHop, NetworkAdapter from)
+    {
+        for (int i = 0; i < adapters.Count; i++)
+        {
+            NetworkAdapter candidate = adapters[i];
+            if (candidate != from && candidate.Owns(nextHop))
+            {
+                return candidate;
+            }
+        }
+
+        return null;
+    }
+
+    private readonly record struct Owners(NetworkAdapter First, NetworkAdapter? Second);
 
     /// <summary>
     /// Puts <paramref name="packet"/> on the wire from <paramref name="from"/>. With a next hop, it goes
@@ -58,15 +117,11 @@ public sealed class Segment
         Simulation sim = Simulation;
         if (nextHop is not null)
         {
-            for (int i = 0; i < adapters.Count; i++)
+            if ((adapters.Count <= ScanLimit ? ScanForNextHop(nextHop, from) : FindNextHop(nextHop, from)) is { } candidate)
             {
-                NetworkAdapter candidate = adapters[i];
-                if (candidate != from && candidate.Owns(nextHop))
-                {
-                    sim.Tap(from, packet, outbound: true, peer: candidate);
-                    Carry(packet, from, candidate);
-                    return;
-                }
+                sim.Tap(from, packet, outbound: true, peer: candidate);
+                Carry(packet, from, candidate);
+                return;
             }
 
             sim.Drop(packet, from.Host, from, DropReason.HostUnreachable);

@@ -23,7 +23,7 @@ internal readonly record struct ReceivedDatagram(int Length, bool Truncated, IPA
 /// Operations return a <see cref="SocketError"/>; the socket API layer turns those into exceptions.
 /// All members run under the simulation's lock.
 /// </summary>
-internal sealed class UdpEndpoint
+internal sealed class UdpEndpoint : IPortBinding
 {
     /// <summary>Largest UDP payload over IPv4: 65,535 − 20 (IP) − 8 (UDP).</summary>
     public const int MaxIPv4Payload = 65507;
@@ -62,8 +62,19 @@ internal sealed class UdpEndpoint
         {
             localAddress = value;
             localPlain = value is null ? null : AddressRules.Unmap(value);
+            sendSource = localPlain is null || AddressRules.IsMulticast(localPlain) || AddressRules.IsLimitedBroadcast(localPlain) || Host.Ip.IsAdapterBroadcast(localPlain)
+                ? null
+                : value;
         }
     }
+
+    /// <summary>
+    /// The source the bound address gives outgoing datagrams: the bound address, except a group or a
+    /// broadcast address, which leave the source to the route (Linux's inet_bind sets inet_saddr to 0 for them).
+    /// </summary>
+    private IPAddress? SendSource => sendSource;
+
+    private IPAddress? sendSource;
 
     private IPAddress? localAddress;
 
@@ -71,6 +82,9 @@ internal sealed class UdpEndpoint
     private IPAddress? localPlain;
 
     public int LocalPort { get; set; }
+
+    /// <inheritdoc />
+    IPAddress? IPortBinding.BoundAddress => localAddress;
 
     public bool IsBound => LocalAddress is not null;
 
@@ -142,11 +156,16 @@ internal sealed class UdpEndpoint
 
         if (IsBound)
         {
-            return SocketError.InvalidArgument;
+            // Linux checks the address before noticing the socket is bound (measured: AddressNotAvailable first).
+            SocketError allowed = Host.Ip.CheckBindAddress(AddressRules.Unmap(address));
+            return allowed != SocketError.Success ? allowed : SocketError.InvalidArgument;
         }
 
         return Host.Udp.Bind(this, address, port);
     }
+
+    /// <summary>Binds an unbound socket to the wildcard and an ephemeral port, as Linux does before any send (inet_send_prepare).</summary>
+    public SocketError AutoBindWildcard() => AutoBind(null);
 
     private SocketError AutoBind(IPAddress? address)
     {
@@ -176,7 +195,22 @@ internal sealed class UdpEndpoint
         }
 
         address = ThisHostIfUnspecified(address);
-        RouteDecision route = RouteTo(address, via ?? LocalAddress);
+
+        // Linux (inet_dgram_connect) binds an unbound socket to the wildcard and a port first, so a
+        // connect that then fails leaves the socket bound (measured: LocalEndPoint 0.0.0.0:port).
+        SocketError bindError = AutoBind(null);
+        if (bindError != SocketError.Success)
+        {
+            return bindError;
+        }
+
+        // Linux (ip6_datagram_connect): a link-scope peer needs a scope id, or for a group IPV6_MULTICAST_IF.
+        if (AddressRules.NeedsScopeId(address) && !(address.IsIPv6Multicast && MulticastInterface != 0))
+        {
+            return SocketError.InvalidArgument;
+        }
+
+        RouteDecision route = RouteTo(address, via ?? SendSource);
         if (route.Error != SocketError.Success)
         {
             return route.Error;
@@ -187,10 +221,11 @@ internal sealed class UdpEndpoint
             return SocketError.AccessDenied;
         }
 
-        SocketError bindError = AutoBind(route.Source);
-        if (bindError != SocketError.Success)
+        // A socket bound to the wildcard takes the route's source address at connect (Linux's
+        // __ip4_datagram_connect / ip6_datagram_connect): LocalEndPoint goes from 0.0.0.0:p to 192.0.2.1:p.
+        if (AddressRules.IsAny(localPlain!) && route.Source is { } source)
         {
-            return bindError;
+            LocalAddress = Family == AddressFamily.InterNetworkV6 && source.AddressFamily == AddressFamily.InterNetwork ? source.MapToIPv6() : source;
         }
 
         RemoteAddress = address;
@@ -210,14 +245,12 @@ internal sealed class UdpEndpoint
             return ClosedError;
         }
 
-        if (ShutdownSend)
+        // Linux (inet_send_prepare) binds an unbound socket before anything else is checked, so a send
+        // that then fails leaves it bound to the wildcard and a port (measured: a later Bind is InvalidArgument).
+        SocketError bindError = AutoBind(null);
+        if (bindError != SocketError.Success)
         {
-            return SocketError.Shutdown;
-        }
-
-        if (TakePendingError() is var pending && pending != SocketError.Success)
-        {
-            return pending;
+            return bindError;
         }
 
         IPAddress plain = AddressRules.Unmap(ThisHostIfUnspecified(destination));
@@ -227,7 +260,7 @@ internal sealed class UdpEndpoint
             return SocketError.MessageSize;
         }
 
-        RouteDecision route = RouteTo(plain, via ?? LocalAddress);
+        RouteDecision route = RouteTo(plain, via ?? SendSource);
         if (route.Error != SocketError.Success)
         {
             return route.Error;
@@ -243,10 +276,16 @@ internal sealed class UdpEndpoint
             return SocketError.MessageSize;
         }
 
-        SocketError bindError = AutoBind(null);
-        if (bindError != SocketError.Success)
+        // Linux finds a pending ICMP error, then SEND_SHUTDOWN (EPIPE), only when it allocates the
+        // datagram (sock_alloc_send_pskb): after the size, route and SO_BROADCAST checks (measured).
+        if (TakePendingError() is var pending && pending != SocketError.Success)
         {
-            return bindError;
+            return pending;
+        }
+
+        if (ShutdownSend)
+        {
+            return SocketError.Shutdown;
         }
 
         Packet packet = Host.Simulation.Packets.Rent(payload.Length);
@@ -321,7 +360,11 @@ internal sealed class UdpEndpoint
         WakeWaiters();
     }
 
-    /// <summary>Queues a delivered datagram, unless the receive buffer is already over its limit (Linux checks before adding).</summary>
+    /// <summary>
+    /// Queues a delivered datagram, unless the receive buffer is already over its limit (Linux checks
+    /// before adding). Wakes nobody: the caller records the delivery first and then calls
+    /// <see cref="WakeWaiters"/>, because a waiter takes the datagram and recycles its packet.
+    /// </summary>
     public bool TryEnqueue(Packet packet)
     {
         // Not ShutdownReceive: Linux keeps queueing after shutdown(SHUT_RD) on UDP, and a receive still takes what is queued (measured).
@@ -332,7 +375,6 @@ internal sealed class UdpEndpoint
 
         queue.Enqueue(packet);
         queuedBytes += packet.Length + PerDatagramOverhead;
-        WakeWaiters();
         return true;
     }
 
@@ -393,7 +435,8 @@ internal sealed class UdpEndpoint
 
     public int WaiterCount => waiters.Count;
 
-    private void WakeWaiters()
+    /// <summary>Lets waiters take what is queued (or see an error); called after the delivery is in the trace.</summary>
+    public void WakeWaiters()
     {
         while (waiters.Count > 0 && HasDataOrError)
         {

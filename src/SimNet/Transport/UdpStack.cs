@@ -12,117 +12,34 @@ namespace SimNet.Transport;
 /// </summary>
 internal sealed class UdpStack
 {
-    /// <summary>Linux's default <c>net.ipv4.ip_local_port_range</c>.</summary>
-    public const int EphemeralLow = 32768;
-    public const int EphemeralHigh = 60999;
-
     private readonly Host host;
-    private readonly List<UdpEndpoint> bound = new();
+    private readonly PortTable<UdpEndpoint> ports;
+    private readonly List<UdpEndpoint> bound; // the port table's list, walked per datagram
     private readonly List<UdpEndpoint> scratch = new();
 
-    public UdpStack(Host host) => this.host = host;
+    public UdpStack(Host host)
+    {
+        this.host = host;
+        ports = new PortTable<UdpEndpoint>(host);
+        bound = ports.Entries;
+    }
 
     public IReadOnlyList<UdpEndpoint> Bound => bound;
 
-    /// <summary>Binds <paramref name="endpoint"/>; port 0 draws an ephemeral port from the seed.</summary>
+    /// <summary>Binds <paramref name="endpoint"/> by the rules of <see cref="PortTable{T}"/>; port 0 draws an ephemeral port from the seed.</summary>
     public SocketError Bind(UdpEndpoint endpoint, IPAddress address, int port)
     {
-        if (!host.IsUp)
+        SocketError error = ports.Bind(endpoint, address, port, out int chosen);
+        if (error == SocketError.Success)
         {
-            return SocketError.NetworkDown; // a crashed host's leftover code cannot open ports
+            endpoint.LocalAddress = address;
+            endpoint.LocalPort = chosen;
         }
 
-        IPAddress plain = AddressRules.Unmap(address);
-        if (!AddressRules.IsAny(plain) && host.FindAdapterOwning(plain) is null)
-        {
-            return SocketError.AddressNotAvailable;
-        }
-
-        if (port == 0)
-        {
-            port = PickEphemeral(endpoint, address);
-            if (port == 0)
-            {
-                return SocketError.AddressAlreadyInUse;
-            }
-        }
-        else if (Conflicts(endpoint, address, port))
-        {
-            return SocketError.AddressAlreadyInUse;
-        }
-
-        endpoint.LocalAddress = address;
-        endpoint.LocalPort = port;
-        bound.Add(endpoint);
-        return SocketError.Success;
+        return error;
     }
 
-    public void Unbind(UdpEndpoint endpoint) => bound.Remove(endpoint);
-
-    private int PickEphemeral(UdpEndpoint endpoint, IPAddress address)
-    {
-        int span = EphemeralHigh - EphemeralLow + 1;
-        int start = host.Simulation.Random.Next(span);
-        for (int i = 0; i < span; i++)
-        {
-            int candidate = EphemeralLow + ((start + i) % span);
-            if (!Conflicts(endpoint, address, candidate, ignoreReuse: true))
-            {
-                return candidate;
-            }
-        }
-
-        return 0;
-    }
-
-    private bool Conflicts(UdpEndpoint newcomer, IPAddress address, int port, bool ignoreReuse = false)
-    {
-        for (int i = 0; i < bound.Count; i++)
-        {
-            UdpEndpoint other = bound[i];
-            if (other.LocalPort != port || !Overlap(other, other.LocalAddress!, newcomer, address))
-            {
-                continue;
-            }
-
-            if (ignoreReuse || !(other.ReuseAddress && newcomer.ReuseAddress))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    /// <summary>Whether two bindings could receive the same datagram (same address, or one is a wildcard of a family the other covers).</summary>
-    private static bool Overlap(UdpEndpoint a, IPAddress aAddress, UdpEndpoint b, IPAddress bAddress)
-    {
-        IPAddress pa = AddressRules.Unmap(aAddress), pb = AddressRules.Unmap(bAddress);
-        bool aAny = AddressRules.IsAny(pa), bAny = AddressRules.IsAny(pb);
-        if (!aAny && !bAny)
-        {
-            return pa.Equals(pb);
-        }
-
-        (bool aV4, bool aV6) = Coverage(a, pa, aAny);
-        (bool bV4, bool bV6) = Coverage(b, pb, bAny);
-        return (aV4 && bV4) || (aV6 && bV6);
-    }
-
-    /// <summary>
-    /// Which families a binding can receive: a specific address its own; 0.0.0.0 (also written
-    /// ::ffff:0.0.0.0) IPv4 only; :: what the socket covers (IPv4 too when dual-mode).
-    /// </summary>
-    private static (bool V4, bool V6) Coverage(UdpEndpoint socket, IPAddress plain, bool isAny)
-    {
-        bool v4 = plain.AddressFamily == AddressFamily.InterNetwork;
-        if (!isAny)
-        {
-            return (v4, !v4);
-        }
-
-        return v4 ? (socket.CoversIPv4, false) : (socket.CoversIPv4, socket.CoversIPv6);
-    }
+    public void Unbind(UdpEndpoint endpoint) => ports.Unbind(endpoint);
 
     /// <summary>Takes a UDP packet addressed to this host and hands it to the sockets that want it.</summary>
     public void Deliver(Packet packet)
@@ -172,12 +89,13 @@ internal sealed class UdpStack
         }
 
         bool firstTook = matches[0].TryEnqueue(packet);
-        matches.Clear();
         if (firstTook)
         {
             accepted++;
         }
 
+        // The packet's end goes into the trace before any waiter runs: a waiter takes its datagram and
+        // recycles the packet, and the trace must not read a packet after its ownership moved.
         if (accepted > 0)
         {
             sim.Deliver(packet, host, accepted);
@@ -190,6 +108,16 @@ internal sealed class UdpStack
         {
             sim.Drop(packet, host, packet.ArrivedOn, DropReason.ReceiveBufferFull);
         }
+
+        // Then the waiters, in the order the sockets were filled (copies first, then the original).
+        // Waking never delivers synchronously (every hop is an event), so the scratch list stays ours.
+        for (int i = 1; i < matches.Count; i++)
+        {
+            matches[i].WakeWaiters();
+        }
+
+        matches[0].WakeWaiters();
+        matches.Clear();
     }
 
     /// <summary>
@@ -229,7 +157,8 @@ internal sealed class UdpStack
         UdpEndpoint chosen = tied == 1 ? best : NthWithScore(packet, bestScore, (int)(FlowHash(packet) % (uint)tied));
         if (chosen.TryEnqueue(packet))
         {
-            sim.Deliver(packet, host, 1);
+            sim.Deliver(packet, host, 1); // recorded before a waiter takes the datagram and recycles the packet
+            chosen.WakeWaiters();
         }
         else
         {
@@ -306,7 +235,7 @@ internal sealed class UdpStack
         for (int i = 0; i < bound.Count; i++)
         {
             UdpEndpoint s = bound[i];
-            if (s.LocalPort == icmp.QuotedSourcePort && s.IsConnected && s.IsPeer(icmp.QuotedDestination, icmp.QuotedDestinationPort))
+            if (s.LocalPort == icmp.QuotedSourcePort && s.IsConnected && s.IsPeer(icmp.QuotedDestination, icmp.QuotedDestinationPort) && s.Accepts(icmp.QuotedSource))
             {
                 s.SetPendingError(SocketError.ConnectionRefused);
                 return 1;

@@ -1,8 +1,11 @@
 using System.Net;
 using System.Net.Sockets;
+using FsCheck;
+using FsCheck.Fluent;
 using SimNet.Capture;
 using SimNet.Kernel;
 using SimNet.Properties.Faults;
+using SimNet.Testing;
 using SimNet.Topology;
 using SimNet.Tracing;
 using SimNet.Transport;
@@ -98,9 +101,9 @@ public class CaptureProperties
         return byId;
     }
 
-    [Fact]
-    public void Tshark_decodes_a_pcapng_capture_into_the_addresses_ports_and_dns_names_of_the_trace() =>
-        SeedProperty.ForAll(2, seed =>
+    [SimNetProperty(MaxTest = 2)]
+    public Property Tshark_decodes_a_pcapng_capture_into_the_addresses_ports_and_dns_names_of_the_trace() =>
+        Seeds.ForAll(seed =>
         {
             string path = TempFile(".pcapng");
             try
@@ -175,9 +178,9 @@ public class CaptureProperties
             }
         });
 
-    [Fact]
-    public void Tshark_reads_a_classic_pcap_capture_with_the_same_frames_as_pcapng() =>
-        SeedProperty.ForAll(1, seed =>
+    [SimNetProperty(MaxTest = 1)]
+    public Property Tshark_reads_a_classic_pcap_capture_with_the_same_frames_as_pcapng() =>
+        Seeds.ForAll(seed =>
         {
             string ng = TempFile(".pcapng"), classic = TempFile(".pcap");
             try
@@ -205,9 +208,9 @@ public class CaptureProperties
             }
         });
 
-    [Fact]
-    public void Tshark_decodes_synthesized_tcp_headers_with_correct_checksums() =>
-        SeedProperty.ForAll(1, seed =>
+    [SimNetProperty(MaxTest = 1)]
+    public Property Tshark_decodes_synthesized_tcp_headers_with_correct_checksums() =>
+        Seeds.ForAll(seed =>
         {
             var draw = new SimRandom(unchecked((ulong)seed) ^ 0x7C9UL);
             var sim = new Simulation(seed);
@@ -228,7 +231,7 @@ public class CaptureProperties
                         for (int i = 0; i < 20; i++)
                         {
                             IPAddress to = IPAddress.Parse(i % 2 == 0 ? "10.0.0.2" : "fd00::2");
-                            RouteDecision route = a.Route(to, null, 0);
+                            Ip.RouteDecision route = a.Route(to, null, 0);
                             Ip.Packet p = sim.Packets.Rent(draw.Next(0, 500));
                             p.Protocol = 6;
                             p.Source = route.Source!;

@@ -1,6 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
+using FsCheck;
+using FsCheck.Fluent;
 using SimNet.Properties.Faults;
+using SimNet.Testing;
 using Xunit;
 using Dns = SimNet.Sockets.Dns;
 
@@ -8,9 +11,9 @@ namespace SimNet.Properties.Capture;
 
 public class DnsCaptureTests
 {
-    [Fact]
-    public void Tshark_decodes_the_simulated_dns_servers_queries_and_answers_as_the_trace_has_them() =>
-        SeedProperty.ForAll(1, seed =>
+    [SimNetProperty(MaxTest = 1)]
+    public Property Tshark_decodes_the_simulated_dns_servers_queries_and_answers_as_the_trace_has_them() =>
+        Seeds.ForAll(seed =>
         {
             var (sim, _, app) = NameResolutionFaultTests.NamedWorld(seed);
             string path = Path.Combine(Path.GetTempPath(), $"simnet-{Guid.NewGuid():N}.pcapng");

@@ -1,6 +1,9 @@
 using System.Net;
+using FsCheck;
+using FsCheck.Fluent;
 using SimNet.Faults;
 using SimNet.Kernel;
+using SimNet.Testing;
 using SimNet.Topology;
 using SimNet.Tracing;
 using Xunit;
@@ -26,9 +29,9 @@ public class ConservationProperties
         Mtu = draw.Chance(0.3) ? draw.Next(200, 1500) : 0,
     };
 
-    [Fact]
-    public void Conservation_with_faults_every_datagram_is_delivered_or_dropped_with_a_reason_and_duplicates_are_accounted() =>
-        SeedProperty.ForAll(60, seed =>
+    [SimNetProperty(MaxTest = 60)]
+    public Property Conservation_with_faults_every_datagram_is_delivered_or_dropped_with_a_reason_and_duplicates_are_accounted() =>
+        Seeds.ForAll(seed =>
         {
             var w = FaultWorld.Draw(seed, 2, 6);
             var draw = new SimRandom(unchecked((ulong)seed) * 5 + 1);

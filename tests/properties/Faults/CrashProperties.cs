@@ -1,6 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
+using FsCheck;
+using FsCheck.Fluent;
 using SimNet.Kernel;
+using SimNet.Testing;
 using SimNet.Topology;
 using SimNet.Tracing;
 using SimNet.Transport;
@@ -33,9 +36,9 @@ public class CrashProperties
         return server;
     }
 
-    [Fact]
-    public void A_crashed_hosts_peers_hear_silence_then_port_unreachable_until_its_restarted_software_binds_again() =>
-        SeedProperty.ForAll(40, seed =>
+    [SimNetProperty(MaxTest = 40)]
+    public Property A_crashed_hosts_peers_hear_silence_then_port_unreachable_until_its_restarted_software_binds_again() =>
+        Seeds.ForAll(seed =>
         {
             var draw = new SimRandom(unchecked((ulong)seed) ^ 0xC4A5UL);
             var sim = new Simulation(seed);
@@ -99,13 +102,13 @@ public class CrashProperties
             Assert.NotSame(boots[0].Ephemeral, boots[1].Ephemeral);
             Assert.False(boots[1].Echo.Closed);
             Assert.Equal(new[] { boots[1].Echo, boots[1].Ephemeral }, server.Udp.Bound);
-            Assert.InRange(boots[1].Ephemeral.LocalPort, UdpStack.EphemeralLow, UdpStack.EphemeralHigh);
+            Assert.InRange(boots[1].Ephemeral.LocalPort, PortTable<UdpEndpoint>.EphemeralLow, PortTable<UdpEndpoint>.EphemeralHigh);
             Assert.Null(server.SoftwareFault);
         });
 
-    [Fact]
-    public void Crash_cancels_the_software_and_restart_runs_it_again_from_scratch() =>
-        SeedProperty.ForAll(30, seed =>
+    [SimNetProperty(MaxTest = 30)]
+    public Property Crash_cancels_the_software_and_restart_runs_it_again_from_scratch() =>
+        Seeds.ForAll(seed =>
         {
             var draw = new SimRandom(unchecked((ulong)seed) ^ 0xABCUL);
             var sim = new Simulation(seed);
@@ -142,9 +145,9 @@ public class CrashProperties
             Assert.Null(h.SoftwareFault);
         });
 
-    [Fact]
-    public void A_down_adapter_drops_what_reaches_it_and_carries_traffic_again_once_up() =>
-        SeedProperty.ForAll(30, seed =>
+    [SimNetProperty(MaxTest = 30)]
+    public Property A_down_adapter_drops_what_reaches_it_and_carries_traffic_again_once_up() =>
+        Seeds.ForAll(seed =>
         {
             var w = FaultWorld.Draw(seed, 2, 4);
             var draw = new SimRandom(unchecked((ulong)seed) ^ 0xAD0UL);

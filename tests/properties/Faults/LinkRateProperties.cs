@@ -1,5 +1,8 @@
+using FsCheck;
+using FsCheck.Fluent;
 using SimNet.Faults;
 using SimNet.Kernel;
+using SimNet.Testing;
 using SimNet.Topology;
 using SimNet.Tracing;
 using Xunit;
@@ -35,9 +38,9 @@ public class LinkRateProperties
 
     private static double DrawRate(long seed, double max) => 0.01 + (new SimRandom(unchecked((ulong)seed) ^ 0xBADC0DEUL).NextDouble() * (max - 0.01));
 
-    [Fact]
-    public void Measured_loss_rate_is_within_bounds_of_the_configured_rate() =>
-        SeedProperty.ForAll(5, seed =>
+    [SimNetProperty(MaxTest = 5)]
+    public Property Measured_loss_rate_is_within_bounds_of_the_configured_rate() =>
+        Seeds.ForAll(seed =>
         {
             double rate = DrawRate(seed, 0.4);
             var (w, got) = Stream(seed, new LinkConditions { LossRate = rate });
@@ -45,9 +48,9 @@ public class LinkRateProperties
             Assert.Equal(Datagrams - got.Count, w.Sim.Trace.Dropped(DropReason.Loss));
         });
 
-    [Fact]
-    public void Measured_duplication_rate_is_within_bounds_and_duplicates_are_traced_as_copies() =>
-        SeedProperty.ForAll(5, seed =>
+    [SimNetProperty(MaxTest = 5)]
+    public Property Measured_duplication_rate_is_within_bounds_and_duplicates_are_traced_as_copies() =>
+        Seeds.ForAll(seed =>
         {
             double rate = DrawRate(seed, 0.4);
             var (w, got) = Stream(seed, new LinkConditions { DuplicationRate = rate });
@@ -60,9 +63,9 @@ public class LinkRateProperties
             Assert.All(w.Sim.Trace.Events.Where(e => e.Kind == TraceKind.Copy), e => Assert.NotEqual(0, e.ParentId));
         });
 
-    [Fact]
-    public void Measured_reordering_rate_is_within_bounds_of_the_configured_rate() =>
-        SeedProperty.ForAll(5, seed =>
+    [SimNetProperty(MaxTest = 5)]
+    public Property Measured_reordering_rate_is_within_bounds_of_the_configured_rate() =>
+        Seeds.ForAll(seed =>
         {
             double rate = DrawRate(seed, 0.3);
             var (_, got) = Stream(seed, new LinkConditions { ReorderRate = rate, ReorderDelay = TimeSpan.FromMilliseconds(5) });
@@ -83,9 +86,9 @@ public class LinkRateProperties
             WithinBounds(reordered / (double)Datagrams, rate, "reordering");
         });
 
-    [Fact]
-    public void Burst_loss_matches_its_long_run_rate_and_comes_in_bursts() =>
-        SeedProperty.ForAll(4, seed =>
+    [SimNetProperty(MaxTest = 4)]
+    public Property Burst_loss_matches_its_long_run_rate_and_comes_in_bursts() =>
+        Seeds.ForAll(seed =>
         {
             var draw = new SimRandom(unchecked((ulong)seed) ^ 0xB0B5UL);
             var model = new BurstLoss(GoodToBad: 0.01 + (draw.NextDouble() * 0.03), BadToGood: 0.2 + (draw.NextDouble() * 0.3));
@@ -110,9 +113,9 @@ public class LinkRateProperties
             Assert.True(meanBurst > 1.5, $"mean burst {meanBurst:F2} packets: losses are not bursty");
         });
 
-    [Fact]
-    public void Corrupted_datagrams_fail_their_checksum_unless_corruption_evades_it() =>
-        SeedProperty.ForAll(4, seed =>
+    [SimNetProperty(MaxTest = 4)]
+    public Property Corrupted_datagrams_fail_their_checksum_unless_corruption_evades_it() =>
+        Seeds.ForAll(seed =>
         {
             double rate = DrawRate(seed, 0.3);
             var (w, got) = Stream(seed, new LinkConditions { CorruptionRate = rate }, extraBytes: 32);
@@ -133,9 +136,9 @@ public class LinkRateProperties
             Assert.InRange(visiblyDamaged, 1, (int)damaged);
         });
 
-    [Fact]
-    public void Delay_distributions_never_deliver_early_and_their_mean_matches() =>
-        SeedProperty.ForAll(4, seed =>
+    [SimNetProperty(MaxTest = 4)]
+    public Property Delay_distributions_never_deliver_early_and_their_mean_matches() =>
+        Seeds.ForAll(seed =>
         {
             var draw = new SimRandom(unchecked((ulong)seed) ^ 0xDE1AUL);
             var latency = TimeSpan.FromMilliseconds(draw.Next(0, 10));

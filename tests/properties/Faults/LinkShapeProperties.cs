@@ -1,4 +1,7 @@
+using FsCheck;
+using FsCheck.Fluent;
 using SimNet.Kernel;
+using SimNet.Testing;
 using SimNet.Topology;
 using SimNet.Tracing;
 using Xunit;
@@ -7,9 +10,9 @@ namespace SimNet.Properties.Faults;
 
 public class LinkShapeProperties
 {
-    [Fact]
-    public void Bandwidth_spaces_deliveries_by_serialization_time_and_a_full_queue_drops_the_excess() =>
-        SeedProperty.ForAll(40, seed =>
+    [SimNetProperty(MaxTest = 40)]
+    public Property Bandwidth_spaces_deliveries_by_serialization_time_and_a_full_queue_drops_the_excess() =>
+        Seeds.ForAll(seed =>
         {
             var draw = new SimRandom(unchecked((ulong)seed) ^ 0xBA4DUL);
             long bps = draw.Next(64_000, 10_000_000);
@@ -49,9 +52,9 @@ public class LinkShapeProperties
             Assert.Equal(Enumerable.Range(0, delivered), w.Drain(1).Select(g => g.Seq));
         });
 
-    [Fact]
-    public void A_link_mtu_drops_bigger_packets_as_too_big_and_passes_the_rest() =>
-        SeedProperty.ForAll(40, seed =>
+    [SimNetProperty(MaxTest = 40)]
+    public Property A_link_mtu_drops_bigger_packets_as_too_big_and_passes_the_rest() =>
+        Seeds.ForAll(seed =>
         {
             var draw = new SimRandom(unchecked((ulong)seed) ^ 0x3703UL);
             int mtu = draw.Next(68, 1500);
@@ -69,9 +72,9 @@ public class LinkShapeProperties
             Assert.Equal(sizes.Count - expected.Count, w.Sim.Trace.Dropped(DropReason.TooBig));
         });
 
-    [Fact]
-    public void A_host_clock_reads_skew_plus_drifted_time_and_its_timers_fire_at_the_matching_virtual_time() =>
-        SeedProperty.ForAll(60, seed =>
+    [SimNetProperty(MaxTest = 60)]
+    public Property A_host_clock_reads_skew_plus_drifted_time_and_its_timers_fire_at_the_matching_virtual_time() =>
+        Seeds.ForAll(seed =>
         {
             var draw = new SimRandom(unchecked((ulong)seed) ^ 0xC10CUL);
             var sim = new Simulation(seed);

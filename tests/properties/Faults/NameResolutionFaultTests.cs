@@ -1,6 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
+using FsCheck;
+using FsCheck.Fluent;
 using SimNet.Names;
+using SimNet.Testing;
 using Xunit;
 using Dns = SimNet.Sockets.Dns;
 
@@ -23,9 +26,9 @@ public class NameResolutionFaultTests
         return (sim, ns, app);
     }
 
-    [Fact]
-    public void A_partition_from_the_name_server_makes_lookups_fail_with_try_again_and_healing_restores_them() =>
-        SeedProperty.ForAll(5, seed =>
+    [SimNetProperty(MaxTest = 5)]
+    public Property A_partition_from_the_name_server_makes_lookups_fail_with_try_again_and_healing_restores_them() =>
+        Seeds.ForAll(seed =>
         {
             var (sim, ns, app) = NamedWorld(seed);
             app.Resolver.Settings.CacheEnabled = false;

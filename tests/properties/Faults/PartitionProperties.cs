@@ -1,4 +1,7 @@
+using FsCheck;
+using FsCheck.Fluent;
 using SimNet.Kernel;
+using SimNet.Testing;
 using SimNet.Topology;
 using SimNet.Tracing;
 using Xunit;
@@ -7,9 +10,9 @@ namespace SimNet.Properties.Faults;
 
 public class PartitionProperties
 {
-    [Fact]
-    public void No_datagram_crosses_a_partition_in_the_blocked_direction_and_after_healing_all_flow() =>
-        SeedProperty.ForAll(60, seed =>
+    [SimNetProperty(MaxTest = 60)]
+    public Property No_datagram_crosses_a_partition_in_the_blocked_direction_and_after_healing_all_flow() =>
+        Seeds.ForAll(seed =>
         {
             var w = FaultWorld.Draw(seed, 3, 7);
             var draw = new SimRandom(unchecked((ulong)seed) * 31);
@@ -80,9 +83,9 @@ public class PartitionProperties
             Assert.Equal(blockedPairs * perPair, w.Sim.Trace.Dropped(DropReason.Partition));
         });
 
-    [Fact]
-    public void A_partition_scheduled_with_At_blocks_only_between_its_start_and_its_heal() =>
-        SeedProperty.ForAll(30, seed =>
+    [SimNetProperty(MaxTest = 30)]
+    public Property A_partition_scheduled_with_At_blocks_only_between_its_start_and_its_heal() =>
+        Seeds.ForAll(seed =>
         {
             var w = FaultWorld.Draw(seed, 2, 4);
             var draw = new SimRandom(unchecked((ulong)seed) * 7);
@@ -107,9 +110,9 @@ public class PartitionProperties
             }
         });
 
-    [Fact]
-    public void Hold_then_release_delivers_everything_held_in_send_order() =>
-        SeedProperty.ForAll(60, seed =>
+    [SimNetProperty(MaxTest = 60)]
+    public Property Hold_then_release_delivers_everything_held_in_send_order() =>
+        Seeds.ForAll(seed =>
         {
             var w = FaultWorld.Draw(seed, 3, 5);
             var draw = new SimRandom(unchecked((ulong)seed) * 13);

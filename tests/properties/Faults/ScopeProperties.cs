@@ -1,4 +1,7 @@
+using FsCheck;
+using FsCheck.Fluent;
 using SimNet.Kernel;
+using SimNet.Testing;
 using SimNet.Topology;
 using SimNet.Tracing;
 using Xunit;
@@ -7,9 +10,9 @@ namespace SimNet.Properties.Faults;
 
 public class ScopeProperties
 {
-    [Fact]
-    public void Host_pair_conditions_act_on_exactly_their_pair_and_direction_once_per_path() =>
-        SeedProperty.ForAll(50, seed =>
+    [SimNetProperty(MaxTest = 50)]
+    public Property Host_pair_conditions_act_on_exactly_their_pair_and_direction_once_per_path() =>
+        Seeds.ForAll(seed =>
         {
             var w = FaultWorld.Draw(seed, 3, 6);
             var draw = new SimRandom(unchecked((ulong)seed) ^ 0x5C0EUL);
@@ -52,9 +55,9 @@ public class ScopeProperties
             }
         });
 
-    [Fact]
-    public void Adapter_conditions_act_on_everything_the_adapter_sends_or_receives_and_nothing_else() =>
-        SeedProperty.ForAll(50, seed =>
+    [SimNetProperty(MaxTest = 50)]
+    public Property Adapter_conditions_act_on_everything_the_adapter_sends_or_receives_and_nothing_else() =>
+        Seeds.ForAll(seed =>
         {
             var w = FaultWorld.Draw(seed, 3, 6);
             var draw = new SimRandom(unchecked((ulong)seed) ^ 0xADA9UL);

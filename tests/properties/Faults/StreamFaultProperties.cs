@@ -1,7 +1,10 @@
 using System.Net;
 using System.Net.Sockets;
+using FsCheck;
+using FsCheck.Fluent;
 using SimNet.Faults;
 using SimNet.Properties.Tcp;
+using SimNet.Testing;
 using SimNet.Transport.Tcp;
 using Xunit;
 using Socket = SimNet.Sockets.Socket;
@@ -11,10 +14,10 @@ namespace SimNet.Properties.Faults;
 /// <summary>The Toxiproxy-style stream faults on TCP connections: slice, stall, close after N bytes, reset, slow close.</summary>
 public class StreamFaultProperties
 {
-    [Fact]
-    public void Slice_gives_the_reader_exactly_the_bytes_written_in_order_over_many_partial_reads_shorter_than_a_write()
+    [SimNetProperty(MaxTest = 40)]
+    public Property Slice_gives_the_reader_exactly_the_bytes_written_in_order_over_many_partial_reads_shorter_than_a_write()
     {
-        SeedProperty.ForAll(40, seed =>
+        return Seeds.ForAll(seed =>
         {
             bool rough = (seed & 1) == 1; // half the worlds also jitter, lose and duplicate segments
             var w = new StreamFaultWorld(seed, rough);
@@ -58,10 +61,10 @@ public class StreamFaultProperties
         });
     }
 
-    [Fact]
-    public void Stall_holds_data_with_the_connection_established_and_releases_everything_in_order_when_lifted()
+    [SimNetProperty(MaxTest = 30)]
+    public Property Stall_holds_data_with_the_connection_established_and_releases_everything_in_order_when_lifted()
     {
-        SeedProperty.ForAll(30, seed =>
+        return Seeds.ForAll(seed =>
         {
             var w = new StreamFaultWorld(seed);
             bool bothWays = w.Draw.Chance(0.5);
@@ -102,10 +105,10 @@ public class StreamFaultProperties
         });
     }
 
-    [Fact]
-    public void Close_after_N_bytes_delivers_exactly_N_bytes_then_the_reader_reads_0_and_the_writer_gets_EPIPE()
+    [SimNetProperty(MaxTest = 40)]
+    public Property Close_after_N_bytes_delivers_exactly_N_bytes_then_the_reader_reads_0_and_the_writer_gets_EPIPE()
     {
-        SeedProperty.ForAll(40, seed =>
+        return Seeds.ForAll(seed =>
         {
             var w = new StreamFaultWorld(seed);
             int limit = w.Draw.Next(0, 40000);
@@ -126,10 +129,10 @@ public class StreamFaultProperties
         });
     }
 
-    [Fact]
-    public void Reset_gives_both_peers_ConnectionReset_as_Linux_reports_it_then_0_and_EPIPE()
+    [SimNetProperty(MaxTest = 25)]
+    public Property Reset_gives_both_peers_ConnectionReset_as_Linux_reports_it_then_0_and_EPIPE()
     {
-        SeedProperty.ForAll(25, seed =>
+        return Seeds.ForAll(seed =>
         {
             var w = new StreamFaultWorld(seed);
             var sim = w.Sim;
@@ -172,10 +175,10 @@ public class StreamFaultProperties
         });
     }
 
-    [Fact]
-    public void Slow_close_delays_the_readers_0_by_exactly_the_configured_virtual_time()
+    [SimNetProperty(MaxTest = 30)]
+    public Property Slow_close_delays_the_readers_0_by_exactly_the_configured_virtual_time()
     {
-        SeedProperty.ForAll(30, seed =>
+        return Seeds.ForAll(seed =>
         {
             var delay = TimeSpan.FromMilliseconds(new SimNet.Kernel.SimRandom(unchecked((ulong)seed)).Next(1, 60_000));
             (long plain, byte[] plainBytes) = CloseAndTimeTheZero(seed, null);
@@ -209,16 +212,21 @@ public class StreamFaultProperties
         return (pump.EndOfStreamTicks - closedAt, pump.Received);
     }
 
-    [Fact]
-    public void The_same_seed_and_stream_fault_script_give_the_same_trace_hash()
+    [SimNetProperty(MaxTest = 10)]
+    public Property The_same_seed_and_stream_fault_script_give_the_same_trace_hash()
     {
-        SeedProperty.ForAll(10, seed =>
+        return Seeds.ForAll(seed =>
         {
             (ulong hash, string dump) = Script(seed);
             (ulong again, string dumpAgain) = Script(seed);
             Assert.Equal(dump, dumpAgain);
             Assert.Equal(hash, again);
         });
+    }
+
+    [Fact]
+    public void The_same_seed_and_stream_fault_script_give_the_same_trace_hash_examples()
+    {
 
         Assert.NotEqual(Script(1).Hash, Script(2).Hash); // the slices are drawn from the seed
     }

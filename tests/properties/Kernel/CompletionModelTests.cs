@@ -5,7 +5,7 @@ using System.Net.Sockets;
 using FsCheck;
 using FsCheck.Fluent;
 using SimNet.Faults;
-using SimNet.Properties.Support;
+using SimNet.Testing;
 using SimNet.Topology;
 using Xunit;
 using Socket = SimNet.Sockets.Socket;
@@ -78,10 +78,10 @@ public class CompletionModelTests
         Assert.Equal(TimeSpan.Zero, e.At);
     }
 
-    [Fact]
-    public void A_real_deadlock_is_reported_at_the_virtual_time_it_happens_naming_the_wait_and_the_entry_task_first()
+    [SimNetProperty(MaxTest = 20)]
+    public Property A_real_deadlock_is_reported_at_the_virtual_time_it_happens_naming_the_wait_and_the_entry_task_first()
     {
-        Holds.For(Gen.Choose(0, 5000), delayMs =>
+        return Prop.ForAll(Arb.From(Gen.Choose(0, 5000)), delayMs =>
         {
             var (sim, h) = OneHost(delayMs);
             var e = Assert.Throws<SimulationDeadlockException>(() => h.Run(async () =>
@@ -95,7 +95,7 @@ public class CompletionModelTests
             string[] lines = e.Waiting.Split(Environment.NewLine);
             Assert.StartsWith("the entry task of Run on host h:", lines[0]);
             Assert.Contains("an async receive on UDP socket on h 0.0.0.0:4321", lines[0]);
-        }, maxTest: 20);
+        });
     }
 
     [Fact]
@@ -227,10 +227,10 @@ public class CompletionModelTests
         Assert.Contains("every continuation ran on the driving thread", sim.Trace.Summary());
     }
 
-    [Fact]
-    public void A_PeriodicTimer_on_the_clock_ticks_at_virtual_times_with_ConfigureAwait_false_on_the_driving_thread()
+    [SimNetProperty(MaxTest = 20)]
+    public Property A_PeriodicTimer_on_the_clock_ticks_at_virtual_times_with_ConfigureAwait_false_on_the_driving_thread()
     {
-        Holds.For(Gen.Choose(1, 1000), periodMs =>
+        return Prop.ForAll(Arb.From(Gen.Choose(1, 1000)), periodMs =>
         {
             var (sim, h) = OneHost(periodMs);
             int driver = Environment.CurrentManagedThreadId;
@@ -246,7 +246,7 @@ public class CompletionModelTests
             });
             Assert.Equal(Enumerable.Range(1, 5).Select(k => TimeSpan.FromMilliseconds(k * periodMs)), ticks);
             Assert.Equal(0, sim.Trace.ThreadPoolDepartures);
-        }, maxTest: 20);
+        });
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using FsCheck;
 using FsCheck.Fluent;
 using SimNet.Names;
+using SimNet.Testing;
 using SimNet.Topology;
 using Xunit;
 using Dns = SimNet.Sockets.Dns;
@@ -30,10 +31,10 @@ public class DnsApiTests
         return error;
     }
 
-    [Fact]
-    public void Dns_maps_NXDOMAIN_to_HostNotFound_no_records_to_NoData_and_SERVFAIL_or_timeout_to_TryAgain()
+    [SimNetProperty(MaxTest = 20)]
+    public Property Dns_maps_NXDOMAIN_to_HostNotFound_no_records_to_NoData_and_SERVFAIL_or_timeout_to_TryAgain()
     {
-        Check.One(Config.QuickThrowOnFailure.WithMaxTest(20), Prop.ForAll(Arb.From(Gen.Choose(1, int.MaxValue)), seed =>
+        return Prop.ForAll(Arb.From(Gen.Choose(1, int.MaxValue)), seed =>
         {
             (Simulation sim, Host client, DnsServer server) = ResolutionTests.World(seed);
             server.Zone.Add(DnsRecord.Aaaa("six.z.sim.", IPAddress.Parse("fd00::6"), TimeSpan.FromMinutes(1)));
@@ -59,7 +60,7 @@ public class DnsApiTests
 
             // The cache still answers what it learnt (answers with records only: no negative caching).
             Assert.Equal(SocketError.Success, Blocking(client, () => Dns.GetHostAddresses("www.z.sim", AddressFamily.InterNetworkV6)));
-        }));
+        });
     }
 
     [Fact]
@@ -82,10 +83,10 @@ public class DnsApiTests
         });
     }
 
-    [Fact]
-    public void Host_without_a_name_server_resolves_topology_names_and_SRV_is_HostNotFound()
+    [SimNetProperty(MaxTest = 20)]
+    public Property Host_without_a_name_server_resolves_topology_names_and_SRV_is_HostNotFound()
     {
-        Check.One(Config.QuickThrowOnFailure.WithMaxTest(20), Prop.ForAll(Arb.From(Gen.Zip(Gen.Choose(1, int.MaxValue), Gen.Choose(1, 20))), x =>
+        return Prop.ForAll(Arb.From(Gen.Zip(Gen.Choose(1, int.MaxValue), Gen.Choose(1, 20))), x =>
         {
             var sim = new Simulation(x.Item1);
             Segment lan = sim.AddSegment("lan");
@@ -105,6 +106,6 @@ public class DnsApiTests
 
             Assert.Equal(SocketError.HostNotFound, Blocking(me, () => Dns.GetHostAddresses("nobody")));
             Assert.Equal(SocketError.HostNotFound, Blocking(me, () => Dns.GetServiceRecords("_x._udp.sim")));
-        }));
+        });
     }
 }

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using FsCheck;
 using FsCheck.Fluent;
 using SimNet.Names;
+using SimNet.Testing;
 using SimNet.Topology;
 using SimNet.Tracing;
 using Xunit;
@@ -11,10 +12,10 @@ namespace SimNet.Properties.Names;
 
 public class DnsServerTests
 {
-    [Fact]
-    public void Answer_too_big_for_512_bytes_sets_TC_on_the_wire_and_the_resolver_keeps_the_whole_records_that_came()
+    [SimNetProperty(MaxTest = 20)]
+    public Property Answer_too_big_for_512_bytes_sets_TC_on_the_wire_and_the_resolver_keeps_the_whole_records_that_came()
     {
-        Check.One(Config.QuickThrowOnFailure.WithMaxTest(20), Prop.ForAll(Arb.From(Gen.Zip(Gen.Choose(1, int.MaxValue), Gen.Choose(1, 60))), x =>
+        return Prop.ForAll(Arb.From(Gen.Zip(Gen.Choose(1, int.MaxValue), Gen.Choose(1, 60))), x =>
         {
             (Simulation sim, Host client, DnsServer server) = ResolutionTests.World(x.Item1);
             var all = Enumerable.Range(1, x.Item2).Select(i => IPAddress.Parse($"fd00:1::{i:x}")).ToArray();
@@ -31,13 +32,13 @@ public class DnsServerTests
             Assert.Equal(all.Take(fit), got);
             TraceEvent answer = sim.Trace.Events.Last(e => e.Kind == TraceKind.Deliver && e.SourcePort == DnsServer.Port);
             Assert.True(answer.Length <= DnsMessage.MaxUdpSize);
-        }));
+        });
     }
 
-    [Fact]
-    public void Resolution_is_real_DNS_traffic_and_replays_to_the_same_trace_hash_from_the_same_seed()
+    [SimNetProperty(MaxTest = 20)]
+    public Property Resolution_is_real_DNS_traffic_and_replays_to_the_same_trace_hash_from_the_same_seed()
     {
-        Check.One(Config.QuickThrowOnFailure.WithMaxTest(20), Prop.ForAll(Arb.From(Gen.Choose(1, int.MaxValue)), seed =>
+        return Prop.ForAll(Arb.From(Gen.Choose(1, int.MaxValue)), seed =>
         {
             ulong Run()
             {
@@ -60,7 +61,7 @@ public class DnsServerTests
             }
 
             Assert.Equal(Run(), Run());
-        }));
+        });
     }
 
     [Fact]
@@ -77,15 +78,15 @@ public class DnsServerTests
         Assert.Equal(new[] { IPAddress.Parse("10.0.0.53") }, await pending);
     }
 
-    [Fact]
-    public void Topology_names_follow_the_configured_domain_cover_every_adapter_address_and_switch_off()
+    [SimNetProperty(MaxTest = 20)]
+    public Property Topology_names_follow_the_configured_domain_cover_every_adapter_address_and_switch_off()
     {
         Gen<(int Seed, int Hosts, string Domain)> cases =
             from seed in Gen.Choose(1, int.MaxValue)
             from hosts in Gen.Choose(1, 12)
             from domain in Gen.Elements("sim.", "corp.example.", "lab")
             select (seed, hosts, domain);
-        Check.One(Config.QuickThrowOnFailure.WithMaxTest(20), Prop.ForAll(Arb.From(cases), c =>
+        return Prop.ForAll(Arb.From(cases), c =>
         {
             (Simulation sim, Host client, DnsServer server) = ResolutionTests.World(c.Seed);
             server.Zone.TopologyDomain = c.Domain;
@@ -132,7 +133,7 @@ public class DnsServerTests
                 }
             });
             Assert.Equal(SocketError.HostNotFound, Assert.IsType<SocketException>(error).SocketErrorCode);
-        }));
+        });
     }
 
     [Fact]
@@ -156,10 +157,10 @@ public class DnsServerTests
         Assert.Equal(3, server.Malformed);
     }
 
-    [Fact]
-    public void Socket_connect_by_name_resolves_through_the_DNS_server_over_a_lossy_link_from_the_test_thread()
+    [SimNetProperty(MaxTest = 20)]
+    public Property Socket_connect_by_name_resolves_through_the_DNS_server_over_a_lossy_link_from_the_test_thread()
     {
-        Check.One(Config.QuickThrowOnFailure.WithMaxTest(20), Prop.ForAll(Arb.From(Gen.Choose(1, int.MaxValue)), seed =>
+        return Prop.ForAll(Arb.From(Gen.Choose(1, int.MaxValue)), seed =>
         {
             (Simulation sim, Host client, DnsServer server) = ResolutionTests.World(seed);
             sim.Segments[0].Conditions = new LinkConditions { Latency = TimeSpan.FromMilliseconds(1), LossRate = 0.2 };
@@ -170,6 +171,6 @@ public class DnsServerTests
             socket.Connect("db", 5353);
             Assert.Equal(new IPEndPoint(IPAddress.Parse("10.0.0.53"), 5353), socket.RemoteEndPoint);
             Assert.True(server.Answered >= 1);
-        }));
+        });
     }
 }

@@ -2,14 +2,13 @@ using System.Net;
 using FsCheck;
 using FsCheck.Fluent;
 using SimNet.Names;
+using SimNet.Testing;
 using Xunit;
 
 namespace SimNet.Properties.Names;
 
 public class DnsWireTests
 {
-    private static readonly Config Quick = Config.QuickThrowOnFailure.WithMaxTest(200);
-
     internal static readonly Gen<string> Label =
         from length in Gen.Frequency((8, Gen.Choose(1, 8)), (1, Gen.Choose(9, 63)))
         from chars in Gen.ArrayOf(Gen.Elements("abcdefghijklmnopqrstuvwxyz0123456789-_".ToCharArray()), length)
@@ -59,10 +58,10 @@ public class DnsWireTests
         return m;
     }
 
-    [Fact]
-    public void Dns_message_encode_then_decode_gives_back_the_same_message_with_names_compressed()
+    [SimNetProperty(MaxTest = 200)]
+    public Property Dns_message_encode_then_decode_gives_back_the_same_message_with_names_compressed()
     {
-        Check.One(Quick, Prop.ForAll(Arb.From(Message), m =>
+        return Prop.ForAll(Arb.From(Message), m =>
         {
             byte[] wire = DnsWire.Encode(m);
             Assert.True(DnsWire.TryDecode(wire, out DnsMessage? back, out string? error), error);
@@ -78,17 +77,17 @@ public class DnsWireTests
             {
                 Assert.Equal(0xC0, wire[12 + m.Questions[0].Name.Length + 1 + 4]);
             }
-        }));
+        });
     }
 
-    [Fact]
-    public void Dns_answer_over_512_bytes_is_cut_at_a_whole_record_and_sets_TC()
+    [SimNetProperty(MaxTest = 200)]
+    public Property Dns_answer_over_512_bytes_is_cut_at_a_whole_record_and_sets_TC()
     {
         Gen<(DnsMessage Message, int Count)> big =
             from m in Message
             from extra in Gen.Choose(20, 60)
             select (WithMany(m, extra), m.Answers.Count + extra);
-        Check.One(Quick, Prop.ForAll(Arb.From(big), x =>
+        return Prop.ForAll(Arb.From(big), x =>
         {
             byte[] wire = DnsWire.Encode(x.Message, DnsMessage.MaxUdpSize);
             Assert.InRange(wire.Length, 12, DnsMessage.MaxUdpSize);
@@ -96,7 +95,7 @@ public class DnsWireTests
             Assert.True(back!.Truncated);
             Assert.Equal(x.Message.Answers.Take(back.Answers.Count), back.Answers);
             Assert.True(back.Answers.Count < x.Count);
-        }));
+        });
     }
 
     private static DnsMessage WithMany(DnsMessage m, int extra)
@@ -109,15 +108,15 @@ public class DnsWireTests
         return m;
     }
 
-    [Fact]
-    public void Dns_parser_returns_only_a_parse_error_on_random_bytes()
+    [SimNetProperty(MaxTest = 1000)]
+    public Property Dns_parser_returns_only_a_parse_error_on_random_bytes()
     {
         Gen<byte[]> random = Gen.Choose(0, 600).SelectMany(n => Gen.ArrayOf(Gen.Choose(0, 255).Select(i => (byte)i), n));
-        Check.One(Config.QuickThrowOnFailure.WithMaxTest(1000), Prop.ForAll(Arb.From(random), data => Decodes(data)));
+        return Prop.ForAll(Arb.From(random), data => Decodes(data));
     }
 
-    [Fact]
-    public void Dns_parser_returns_only_a_parse_error_on_mutated_messages()
+    [SimNetProperty(MaxTest = 1000)]
+    public Property Dns_parser_returns_only_a_parse_error_on_mutated_messages()
     {
         Gen<byte[]> mutated =
             from m in Message
@@ -125,7 +124,7 @@ public class DnsWireTests
             from cut in Gen.Choose(0, 100000)
             from truncate in Gen.Elements(true, false)
             select Mutate(DnsWire.Encode(m), edits, cut, truncate);
-        Check.One(Config.QuickThrowOnFailure.WithMaxTest(1000), Prop.ForAll(Arb.From(mutated), data => Decodes(data)));
+        return Prop.ForAll(Arb.From(mutated), data => Decodes(data));
     }
 
     internal static byte[] Mutate(byte[] wire, IEnumerable<(int, int)> edits, int cut, bool truncate)

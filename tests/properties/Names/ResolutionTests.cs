@@ -4,6 +4,7 @@ using FsCheck;
 using FsCheck.Fluent;
 using SimNet.Kernel;
 using SimNet.Names;
+using SimNet.Testing;
 using SimNet.Topology;
 using SimNet.Transport;
 using Xunit;
@@ -132,10 +133,10 @@ public class ResolutionTests
         return m!;
     }
 
-    [Fact]
-    public void Generated_zone_resolves_every_name_to_exactly_its_records_through_CNAME_chains_and_NXDOMAIN_for_the_rest_on_the_wire_and_in_the_API()
+    [SimNetProperty(MaxTest = 40)]
+    public Property Generated_zone_resolves_every_name_to_exactly_its_records_through_CNAME_chains_and_NXDOMAIN_for_the_rest_on_the_wire_and_in_the_API()
     {
-        Check.One(Config.QuickThrowOnFailure.WithMaxTest(40), Prop.ForAll(Arb.From(Seed), seed =>
+        return Prop.ForAll(Arb.From(Seed), seed =>
         {
             (Simulation sim, Host client, DnsServer server) = World(seed);
             var model = new ZoneModel(new SimRandom((ulong)seed), server.Zone);
@@ -180,17 +181,17 @@ public class ResolutionTests
                     }
                 }
             }
-        }));
+        });
     }
 
-    [Fact]
-    public void Srv_choice_follows_priority_strictly_and_weight_within_statistical_bounds()
+    [SimNetProperty(MaxTest = 20)]
+    public Property Srv_choice_follows_priority_strictly_and_weight_within_statistical_bounds()
     {
         Gen<(int Priority, int Weight)[]> records =
             from n in Gen.Choose(1, 6)
             from list in Gen.ArrayOf(Gen.Zip(Gen.Choose(0, 3), Gen.Frequency((1, Gen.Constant(0)), (4, Gen.Choose(1, 100)))), n)
             select list;
-        Check.One(Config.QuickThrowOnFailure.WithMaxTest(20), Prop.ForAll(Arb.From(Gen.Zip(records, Seed)), x =>
+        return Prop.ForAll(Arb.From(Gen.Zip(records, Seed)), x =>
         {
             DnsRecord[] srv = x.Item1.Select((p, i) => DnsRecord.Srv("_s._udp.z.sim.", p.Priority, p.Weight, 1000 + i, $"h{i}.z.sim.", TimeSpan.FromMinutes(1))).ToArray();
             var random = new SimRandom((ulong)x.Item2);
@@ -226,13 +227,13 @@ public class ResolutionTests
             {
                 Assert.Equal(0, firsts[r.Port - 1000]);
             }
-        }));
+        });
     }
 
-    [Fact]
-    public void Service_resolves_numeric_then_services_file_then_DNS_SRV_by_RFC_2782_with_the_first_search_domain_for_IP_literals()
+    [SimNetProperty(MaxTest = 30)]
+    public Property Service_resolves_numeric_then_services_file_then_DNS_SRV_by_RFC_2782_with_the_first_search_domain_for_IP_literals()
     {
-        Check.One(Config.QuickThrowOnFailure.WithMaxTest(30), Prop.ForAll(Arb.From(Seed), seed =>
+        return Prop.ForAll(Arb.From(Seed), seed =>
         {
             (Simulation sim, Host client, DnsServer server) = World(seed);
             var r = new SimRandom((ulong)seed);
@@ -260,11 +261,11 @@ public class ResolutionTests
             client.Services = ServicesFile.Default;
             client.Run(async () => Assert.Equal(80, await resolver.ResolveServiceAsync("http", ProtocolType.Udp, "z.sim.")));
             Assert.Equal(SocketError.HostNotFound, ErrorOf(Catch(() => resolver.ResolveServiceAsync("nosuch", ProtocolType.Udp, "z.sim"), client)));
-        }));
+        });
     }
 
-    [Fact]
-    public void Lossy_or_partitioned_path_to_the_name_server_ends_in_TryAgain_after_timeout_times_attempts_and_answers_when_loss_is_below_one()
+    [SimNetProperty(MaxTest = 40)]
+    public Property Lossy_or_partitioned_path_to_the_name_server_ends_in_TryAgain_after_timeout_times_attempts_and_answers_when_loss_is_below_one()
     {
         Gen<(long Seed, int TimeoutMs, int Attempts, double Loss, bool Partition)> cases =
             from seed in Seed
@@ -273,7 +274,7 @@ public class ResolutionTests
             from loss in Gen.Elements(0.0, 0.1, 0.3, 0.5, 0.7, 1.0)
             from partition in Gen.Elements(true, false)
             select (seed, timeout, attempts, loss, partition);
-        Check.One(Config.QuickThrowOnFailure.WithMaxTest(40), Prop.ForAll(Arb.From(cases), c =>
+        return Prop.ForAll(Arb.From(cases), c =>
         {
             (Simulation sim, Host client, DnsServer _) = World(c.Seed);
             sim.Segments[0].Conditions = new LinkConditions { Latency = TimeSpan.FromMilliseconds(1), LossRate = c.Partition ? 0 : c.Loss };
@@ -305,7 +306,7 @@ public class ResolutionTests
                 Assert.Equal(SocketError.TryAgain, ErrorOf(error));
                 Assert.Equal(budget, took);
             }
-        }));
+        });
     }
 
     [Fact]
@@ -322,10 +323,10 @@ public class ResolutionTests
         Assert.Equal(start, sim.Clock.Elapsed);
     }
 
-    [Fact]
-    public void Cached_answer_is_used_until_its_TTL_of_virtual_time_has_passed_then_asked_again()
+    [SimNetProperty(MaxTest = 30)]
+    public Property Cached_answer_is_used_until_its_TTL_of_virtual_time_has_passed_then_asked_again()
     {
-        Check.One(Config.QuickThrowOnFailure.WithMaxTest(30), Prop.ForAll(Arb.From(Gen.Zip(Seed, Gen.Choose(1, 86400))), x =>
+        return Prop.ForAll(Arb.From(Gen.Zip(Seed, Gen.Choose(1, 86400))), x =>
         {
             (Simulation sim, Host client, DnsServer server) = World(x.Item1);
             TimeSpan ttl = TimeSpan.FromSeconds(x.Item2);
@@ -348,11 +349,11 @@ public class ResolutionTests
             sim.RunFor(TimeSpan.FromTicks(1));
             Assert.Equal(IPAddress.Parse("10.2.2.2"), Resolve()[0]);
             Assert.Equal(asked + 1, server.Answered);
-        }));
+        });
     }
 
-    [Fact]
-    public void Server_survives_garbage_datagrams_and_keeps_answering()
+    [SimNetProperty(MaxTest = 60)]
+    public Property Server_survives_garbage_datagrams_and_keeps_answering()
     {
         Gen<byte[][]> garbage = Gen.ListOf(Gen.OneOf(
             Gen.Choose(0, 700).SelectMany(n => Gen.ArrayOf(Gen.Choose(0, 255).Select(i => (byte)i), n)),
@@ -361,7 +362,7 @@ public class ResolutionTests
             from cut in Gen.Choose(0, 100000)
             from truncate in Gen.Elements(true, false)
             select DnsWireTests.Mutate(DnsWire.Encode(m), edits, cut, truncate))).Select(l => l.ToArray());
-        Check.One(Config.QuickThrowOnFailure.WithMaxTest(60), Prop.ForAll(Arb.From(Gen.Zip(Seed, garbage)), x =>
+        return Prop.ForAll(Arb.From(Gen.Zip(Seed, garbage)), x =>
         {
             (Simulation sim, Host client, DnsServer server) = World(x.Item1);
             var endpoint = new UdpEndpoint(client, AddressFamily.InterNetwork);
@@ -378,6 +379,6 @@ public class ResolutionTests
             IPAddress[] viaApi = Array.Empty<IPAddress>();
             client.Run(async () => viaApi = await Dns.GetHostAddressesAsync("ns.sim"));
             Assert.Equal(new[] { IPAddress.Parse("10.0.0.53"), IPAddress.Parse("fd00::53") }, viaApi);
-        }));
+        });
     }
 }

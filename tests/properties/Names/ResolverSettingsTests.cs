@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using FsCheck;
 using FsCheck.Fluent;
 using SimNet.Names;
+using SimNet.Testing;
 using SimNet.Topology;
 using Xunit;
 
@@ -10,8 +11,8 @@ namespace SimNet.Properties.Names;
 
 public class ResolverSettingsTests
 {
-    [Fact]
-    public void Resolv_conf_text_gives_the_servers_search_list_and_options_it_says_within_glibc_limits()
+    [SimNetProperty]
+    public Property Resolv_conf_text_gives_the_servers_search_list_and_options_it_says_within_glibc_limits()
     {
         Gen<(string[] Servers, string[] Search, int Timeout, int Attempts, int Ndots, bool Comments)> conf =
             from servers in Gen.Choose(0, 5).SelectMany(n => Gen.ArrayOf(Gen.Choose(1, 254).Select(i => $"10.0.{i}.53"), n))
@@ -21,7 +22,7 @@ public class ResolverSettingsTests
             from ndots in Gen.Choose(0, 20)
             from comments in Gen.Elements(true, false)
             select (servers, search, timeout, attempts, ndots, comments);
-        Check.One(Config.QuickThrowOnFailure.WithMaxTest(100), Prop.ForAll(Arb.From(conf), c =>
+        return Prop.ForAll(Arb.From(conf), c =>
         {
             var lines = new List<string> { "# generated", "domain ignored.sim" };
             lines.AddRange(c.Servers.Select(s => "nameserver\t" + s + (c.Comments ? " # primary" : string.Empty)));
@@ -34,7 +35,7 @@ public class ResolverSettingsTests
             Assert.Equal(TimeSpan.FromSeconds(Math.Clamp(c.Timeout, 1, 30)), s.Timeout);
             Assert.Equal(Math.Clamp(c.Attempts, 1, 5), s.Attempts);
             Assert.Equal(Math.Min(c.Ndots, 15), s.Ndots);
-        }));
+        });
     }
 
     [Fact]

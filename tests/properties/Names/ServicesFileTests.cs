@@ -5,14 +5,13 @@ using FsCheck;
 using FsCheck.Fluent;
 using SimNet.Kernel;
 using SimNet.Names;
+using SimNet.Testing;
 using Xunit;
 
 namespace SimNet.Properties.Names;
 
 public class ServicesFileTests
 {
-    private static readonly Config Quick = Config.QuickThrowOnFailure.WithMaxTest(100);
-
     /// <summary>IANA Service Name and Transport Protocol Port Number Registry, for the names SimNet ships.</summary>
     private static readonly (string Name, int Port, string Proto)[] Iana =
     {
@@ -87,10 +86,10 @@ public class ServicesFileTests
         return sb.ToString();
     }
 
-    [Fact]
-    public void Services_file_lookups_round_trip_for_any_generated_file()
+    [SimNetProperty]
+    public Property Services_file_lookups_round_trip_for_any_generated_file()
     {
-        Check.One(Quick, Prop.ForAll(Arb.From(File), file =>
+        return Prop.ForAll(Arb.From(File), file =>
         {
             ServicesFile parsed = ServicesFile.Parse(file.Text, strict: true);
             Assert.Equal(file.Entries, parsed.Entries, EntryComparer.Instance);
@@ -115,11 +114,11 @@ public class ServicesFileTests
             Assert.Equal(parsed.Entries, again.Entries, EntryComparer.Instance);
             using var stream = new MemoryStream(Encoding.UTF8.GetBytes(file.Text));
             Assert.Equal(parsed.Entries, ServicesFile.Load(stream).Entries, EntryComparer.Instance);
-        }));
+        });
     }
 
-    [Fact]
-    public void Lenient_parse_skips_each_malformed_line_and_strict_parse_reports_it_with_its_line_number()
+    [SimNetProperty]
+    public Property Lenient_parse_skips_each_malformed_line_and_strict_parse_reports_it_with_its_line_number()
     {
         Gen<string> bad = Gen.Elements("justaname", "svc 99999/tcp", "svc abc/udp", "svc 80", "svc 80/", "svc /tcp", "svc -1/tcp", "svc 8\u00e90/tcp", "svc 80/tcp/x");
         Gen<(ServiceEntry[] Entries, string Text, int[] BadLines)> mixed =
@@ -128,7 +127,7 @@ public class ServicesFileTests
             from bads in Gen.ArrayOf(bad, badCount)
             from positions in Gen.ArrayOf(Gen.Choose(0, 1000), badCount)
             select Insert(file, bads, positions);
-        Check.One(Quick, Prop.ForAll(Arb.From(mixed), m =>
+        return Prop.ForAll(Arb.From(mixed), m =>
         {
             ServicesFile lenient = ServicesFile.Parse(m.Text);
             Assert.Equal(m.Entries, lenient.Entries, EntryComparer.Instance);
@@ -138,7 +137,7 @@ public class ServicesFileTests
             {
                 Assert.Contains($"line {line}:", ex.Message, StringComparison.Ordinal);
             }
-        }));
+        });
     }
 
     private static (ServiceEntry[], string, int[]) Insert((ServiceEntry[] Entries, string Text) file, string[] bads, int[] positions)
@@ -179,11 +178,11 @@ public class ServicesFileTests
         Assert.Equal(80, www);
     }
 
-    [Fact]
-    public void Services_parser_on_random_bytes_only_skips_lines_or_reports_a_format_error()
+    [SimNetProperty]
+    public Property Services_parser_on_random_bytes_only_skips_lines_or_reports_a_format_error()
     {
         Gen<byte[]> bytes = Gen.Choose(0, 400).SelectMany(n => Gen.ArrayOf(Gen.Elements<byte>((byte)'\n', (byte)'\t', (byte)' ', (byte)'#', (byte)'/', (byte)'8', (byte)'a', 0xFF, 0xC3, 0, (byte)'\r'), n));
-        Check.One(Quick, Prop.ForAll(Arb.From(bytes), data =>
+        return Prop.ForAll(Arb.From(bytes), data =>
         {
             ServicesFile lenient = ServicesFile.Load(new MemoryStream(data));
             Assert.All(lenient.Entries, e => Assert.InRange(e.Port, 0, 65535));
@@ -196,7 +195,7 @@ public class ServicesFileTests
             {
                 Assert.NotEmpty(lenient.Errors);
             }
-        }));
+        });
     }
 
     private sealed class EntryComparer : IEqualityComparer<ServiceEntry>

@@ -1,6 +1,7 @@
 using FsCheck;
 using FsCheck.Fluent;
 using SimNet.Kernel;
+using SimNet.Testing;
 using Xunit;
 
 namespace SimNet.Properties.Performance;
@@ -23,10 +24,10 @@ public class EventQueueOrderTests
         from delay in Gen.Frequency((4, Gen.Constant(0)), (3, Gen.Choose(1, 3)), (1, Gen.Choose(4, 50)))
         select (kind, delay);
 
-    [Fact]
-    public void Events_come_out_in_due_then_sequence_order_whatever_the_scheduling_order()
+    [SimNetProperty]
+    public Property Events_come_out_in_due_then_sequence_order_whatever_the_scheduling_order()
     {
-        Prop.ForAll(Arb.From(Gen.ListOf(Steps)), steps =>
+        return Prop.ForAll(Arb.From(Gen.ListOf(Steps)), steps =>
         {
             var queue = new EventQueue();
             var model = new SortedSet<(long Due, long Sequence)>();
@@ -68,6 +69,6 @@ public class EventQueueOrderTests
 
             expected.AddRange(model);
             return taken.SequenceEqual(expected) && queue.Count == 0;
-        }).QuickCheckThrowOnFailure();
+        });
     }
 }

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using FsCheck;
 using FsCheck.Fluent;
-using SimNet.Properties.Support;
+using SimNet.Testing;
 using SimNet.Tracing;
 using Xunit;
 using Socket = SimNet.Sockets.Socket;
@@ -23,10 +23,10 @@ public class RouteCacheProperties
             select (kind, a, b))
         select new Case(spec, steps);
 
-    [Fact]
-    public void A_socket_that_reuses_its_route_routes_exactly_like_a_new_socket_after_any_topology_change()
+    [SimNetProperty]
+    public Property A_socket_that_reuses_its_route_routes_exactly_like_a_new_socket_after_any_topology_change()
     {
-        Holds.For(Cases(), c =>
+        return Prop.ForAll(Arb.From(Cases()), c =>
         {
             var net = new Network(c.Spec);
             var sender = net.Hosts[0];

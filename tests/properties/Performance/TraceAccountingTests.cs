@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using FsCheck;
 using FsCheck.Fluent;
+using SimNet.Testing;
 using SimNet.Tracing;
 using Xunit;
 
@@ -41,15 +42,15 @@ public class TraceAccountingTests
         return (sim.Trace.Hash, Enum.GetValues<TraceKind>().Select(k => sim.Trace.Count(k)).ToArray());
     }
 
-    [Fact]
-    public void Hash_and_counts_are_the_same_whether_events_are_kept_or_not()
+    [SimNetProperty(MaxTest = 30)]
+    public Property Hash_and_counts_are_the_same_whether_events_are_kept_or_not()
     {
         Gen<(int, bool)> send = from size in Gen.Choose(0, 1400) from open in Gen.Elements(true, false) select (size, open);
-        Prop.ForAll(Arb.From(Gen.Zip(Gen.Choose(1, 1000), Gen.ListOf(send))), c =>
+        return Prop.ForAll(Arb.From(Gen.Zip(Gen.Choose(1, 1000), Gen.ListOf(send))), c =>
         {
             var kept = Run(c.Item1, c.Item2, keepEvents: true);
             var counted = Run(c.Item1, c.Item2, keepEvents: false);
             return kept.Hash == counted.Hash && kept.Counts.SequenceEqual(counted.Counts);
-        }).Check(Config.QuickThrowOnFailure.WithMaxTest(30));
+        });
     }
 }

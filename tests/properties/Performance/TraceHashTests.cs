@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using FsCheck;
 using FsCheck.Fluent;
+using SimNet.Testing;
 using SimNet.Tracing;
 using Xunit;
 
@@ -58,10 +59,10 @@ public class TraceHashTests
         from address in Addresses
         select (isAddress, value, address);
 
-    [Fact]
-    public void Streaming_any_fields_gives_byte_wise_FNV_1a_at_every_point()
+    [SimNetProperty]
+    public Property Streaming_any_fields_gives_byte_wise_FNV_1a_at_every_point()
     {
-        Prop.ForAll(Arb.From(Gen.ListOf(Fields)), fields =>
+        return Prop.ForAll(Arb.From(Gen.ListOf(Fields)), fields =>
         {
             var stream = new FnvStream(FnvOffset);
             ulong expected = FnvOffset;
@@ -85,7 +86,7 @@ public class TraceHashTests
             }
 
             return true;
-        }).QuickCheckThrowOnFailure();
+        });
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using FsCheck;
 using FsCheck.Fluent;
+using SimNet.Testing;
 using SimNet.Topology;
 using SimNet.Transport.Tcp;
 using Xunit;
@@ -25,10 +26,10 @@ public class BackpressureProperties
         from loss in Gen.Elements(0.0, 0.0, 0.1)
         select new Case(seed, snd, rcv, multiple, latency, loss);
 
-    [Fact]
-    public void A_writer_whose_peer_does_not_read_is_held_once_the_windows_are_full_and_resumes_when_the_peer_reads()
+    [SimNetProperty(MaxTest = 40)]
+    public Property A_writer_whose_peer_does_not_read_is_held_once_the_windows_are_full_and_resumes_when_the_peer_reads()
     {
-        Prop.ForAll(Arb.From(Cases), c =>
+        return Prop.ForAll(Arb.From(Cases), c =>
         {
             var w = new TcpWorld(c.Seed, new LinkConditions { Latency = TimeSpan.FromMilliseconds(c.LatencyMs), LossRate = c.Loss });
             using var listener = new Socket(w.B, AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
@@ -68,7 +69,7 @@ public class BackpressureProperties
             bool resumed = sent == data.Length;
             bool intact = total == data.Length && got.AsSpan().SequenceEqual(data);
             return (held && bounded && resumed && intact).Label($"held={held} buffered={buffered}/{reader.ReceiveBufferSize} resumed={resumed} got={total}/{data.Length} {c}");
-        }).Check(TcpWorld.Cases(40));
+        });
     }
 
     [Fact]

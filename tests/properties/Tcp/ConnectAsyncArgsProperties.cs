@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using FsCheck;
 using FsCheck.Fluent;
+using SimNet.Testing;
 using SimNet.Topology;
 using Xunit;
 using Socket = SimNet.Sockets.Socket;
@@ -33,10 +34,10 @@ public class ConnectAsyncArgsProperties
         from latency in Gen.Choose(0, 30)
         select new Case(seed, outcome, length, bind, latency);
 
-    [Fact]
-    public void Return_value_and_Completed_agree_with_the_seed_for_every_outcome()
+    [SimNetProperty(MaxTest = 60)]
+    public Property Return_value_and_Completed_agree_with_the_seed_for_every_outcome()
     {
-        Prop.ForAll(Arb.From(Cases), c =>
+        return Prop.ForAll(Arb.From(Cases), c =>
         {
             var w = new TcpWorld(c.Seed, new LinkConditions { Latency = TimeSpan.FromMilliseconds(c.LatencyMs) });
             using var listener = new Socket(w.B, AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
@@ -109,7 +110,7 @@ public class ConnectAsyncArgsProperties
             }
 
             return (agree && connectedRight && dataRight).Label($"pending={pending} raised={raised}@{raisedAtReturn} error={e.SocketError} bytes={e.BytesTransferred} connected={socket.Connected} {c}");
-        }).Check(TcpWorld.Cases(60));
+        });
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using FsCheck;
 using FsCheck.Fluent;
+using SimNet.Testing;
 using SimNet.Topology;
 using SimNet.Transport.Tcp;
 using Xunit;
@@ -22,15 +23,15 @@ public class DeterminismProperties
         return (w.Sim.Trace.Hash, w.Sim.Trace.Dump(), pump.Received);
     }
 
-    [Fact]
-    public void The_same_seed_gives_the_same_trace_hash_and_the_same_trace()
+    [SimNetProperty(MaxTest = 30)]
+    public Property The_same_seed_gives_the_same_trace_hash_and_the_same_trace()
     {
-        Prop.ForAll(Arb.From(StreamIntegrityProperties.Cases), c =>
+        return Prop.ForAll(Arb.From(StreamIntegrityProperties.Cases), c =>
         {
             var first = RunOnce(c);
             var second = RunOnce(c);
             return (first.Hash == second.Hash && first.Dump == second.Dump && first.Received.AsSpan().SequenceEqual(second.Received)).Label(c.ToString());
-        }).Check(TcpWorld.Cases(30));
+        });
     }
 
     [Fact]

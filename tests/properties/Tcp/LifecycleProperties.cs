@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using FsCheck;
 using FsCheck.Fluent;
+using SimNet.Testing;
 using SimNet.Topology;
 using SimNet.Transport.Tcp;
 using Xunit;
@@ -53,10 +54,10 @@ public class LifecycleProperties
 
     private static bool ReadsEndOfStream(TcpEndpoint e) => e.Receive(new byte[16], false, out int n) == SocketError.Success && n == 0;
 
-    [Fact]
-    public void Graceful_close_in_either_order_delivers_everything_and_only_the_closer_passes_TIME_WAIT()
+    [SimNetProperty(MaxTest = 60)]
+    public Property Graceful_close_in_either_order_delivers_everything_and_only_the_closer_passes_TIME_WAIT()
     {
-        Prop.ForAll(Arb.From(Links), Arb.From(Gen.Elements(true, false)), (c, clientCloses) =>
+        return Prop.ForAll(Arb.From(Links), Arb.From(Gen.Elements(true, false)), (c, clientCloses) =>
         {
             var w = new TcpWorld(c.Seed, c.Conditions);
             (TcpEndpoint client, TcpEndpoint server) = w.Connect(w.Listen());
@@ -75,13 +76,13 @@ public class LifecycleProperties
                 && TcpStack.Of(w.A).ConnectionCount == 0 && TcpStack.Of(w.B).ConnectionCount == 0;
             return (intact && otherSawEnd && closerPath && otherPath && clean).Label(
                 $"intact={intact} end={otherSawEnd} closer=[{string.Join(",", closer.History!)}] other=[{string.Join(",", other.History!)}] clean={clean} clientCloses={clientCloses} {c}");
-        }).Check(TcpWorld.Cases(60));
+        });
     }
 
-    [Fact]
-    public void Simultaneous_close_takes_both_ends_through_CLOSING_or_FIN_WAIT_2_to_TIME_WAIT_and_CLOSED()
+    [SimNetProperty(MaxTest = 60)]
+    public Property Simultaneous_close_takes_both_ends_through_CLOSING_or_FIN_WAIT_2_to_TIME_WAIT_and_CLOSED()
     {
-        Prop.ForAll(Arb.From(Links), c =>
+        return Prop.ForAll(Arb.From(Links), c =>
         {
             var w = new TcpWorld(c.Seed, c.Conditions with { Jitter = TimeSpan.Zero });
             (TcpEndpoint client, TcpEndpoint server) = w.Connect(w.Listen());
@@ -97,7 +98,7 @@ public class LifecycleProperties
                 && e.PendingError == SocketError.Success && ReadsEndOfStream(e);
             bool crossed = c.Loss > 0 || (client.History.Contains(TcpState.Closing) && server.History.Contains(TcpState.Closing));
             return (Passed(client) && Passed(server) && crossed).Label($"client=[{string.Join(',', client.History)}] server=[{string.Join(',', server.History)}] {c}");
-        }).Check(TcpWorld.Cases(60));
+        });
     }
 
     [Fact]
@@ -128,8 +129,8 @@ public class LifecycleProperties
         public override string ToString() => $"seed={Seed} restart={Restart} clientCrashes={ClientCrashes} survivorSends={SurvivorSends} latency={LatencyMs}ms";
     }
 
-    [Fact]
-    public void A_crashed_peer_is_seen_as_reset_when_it_comes_back_or_as_a_timeout_when_it_does_not()
+    [SimNetProperty(MaxTest = 40)]
+    public Property A_crashed_peer_is_seen_as_reset_when_it_comes_back_or_as_a_timeout_when_it_does_not()
     {
         Gen<Crash> crashes =
             from seed in Gen.Choose(0, int.MaxValue)
@@ -138,7 +139,7 @@ public class LifecycleProperties
             from sends in Gen.Elements(true, false)
             from latency in Gen.Choose(0, 50)
             select new Crash(seed, restart, clientCrashes, sends, latency);
-        Prop.ForAll(Arb.From(crashes), c =>
+        return Prop.ForAll(Arb.From(crashes), c =>
         {
             var w = new TcpWorld(c.Seed, new LinkConditions { Latency = TimeSpan.FromMilliseconds(c.LatencyMs) });
             (TcpEndpoint client, TcpEndpoint server) = w.Connect(w.Listen());
@@ -161,18 +162,18 @@ public class LifecycleProperties
             SocketError seen = survivor.PendingError;
             SocketError expected = c.Restart ? SocketError.ConnectionReset : SocketError.TimedOut;
             return (survivor.State == TcpState.Closed && seen == expected).Label($"state={survivor.State} error={seen} {c}");
-        }).Check(TcpWorld.Cases(40));
+        });
     }
 
-    [Fact]
-    public void A_partition_healed_before_the_retries_run_out_loses_nothing_and_a_longer_one_times_out()
+    [SimNetProperty(MaxTest = 30)]
+    public Property A_partition_healed_before_the_retries_run_out_loses_nothing_and_a_longer_one_times_out()
     {
         Gen<(long Seed, int Seconds, bool OneWay)> cases =
             from seed in Gen.Choose(0, int.MaxValue)
             from seconds in Gen.Elements(1, 10, 60, 300, 2000)
             from oneWay in Gen.Elements(true, false)
             select ((long)seed, seconds, oneWay);
-        Prop.ForAll(Arb.From(cases), c =>
+        return Prop.ForAll(Arb.From(cases), c =>
         {
             var w = new TcpWorld(c.Seed, new LinkConditions { Latency = TimeSpan.FromMilliseconds(5) });
             (TcpEndpoint client, TcpEndpoint server) = w.Connect(w.Listen());
@@ -220,7 +221,7 @@ public class LifecycleProperties
                 ? got.Count == data.Length && client.State == TcpState.Established
                 : client.State == TcpState.Closed && failure == SocketError.TimedOut;
             return (intact && outcome).Label($"got={got.Count} state={client.State} error={failure} seconds={c.Seconds} oneWay={c.OneWay} seed={c.Seed}");
-        }).Check(TcpWorld.Cases(30));
+        });
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using FsCheck;
 using FsCheck.Fluent;
+using SimNet.Testing;
 using SimNet.Topology;
 using SimNet.Transport.Tcp;
 using Xunit;
@@ -36,10 +37,10 @@ public class StreamIntegrityProperties
         from reorder in Gen.Elements(0.0, 0.1, 0.3)
         select new Case(seed, writes, reads, latency, jitter, loss, dup, reorder);
 
-    [Fact]
-    public void Reader_gets_exactly_the_bytes_written_in_order_or_an_error_over_lossy_duplicating_reordering_links_and_every_segment_is_accounted_for()
+    [SimNetProperty]
+    public Property Reader_gets_exactly_the_bytes_written_in_order_or_an_error_over_lossy_duplicating_reordering_links_and_every_segment_is_accounted_for()
     {
-        Prop.ForAll(Arb.From(Cases), c =>
+        return Prop.ForAll(Arb.From(Cases), c =>
         {
             var w = new TcpWorld(c.Seed, c.Conditions);
             TcpEndpoint listener = w.Listen();
@@ -66,6 +67,6 @@ public class StreamIntegrityProperties
             long ended = t.Count(Tracing.TraceKind.Deliver) + t.Count(Tracing.TraceKind.Drop);
             bool conserved = made == ended;
             return (settled && prefix && complete && conserved).Label($"settled={settled} prefix={prefix} complete={complete} conserved={made}/{ended} got={got.Length}/{pump.Data.Length} eos={pump.EndOfStream} werr={pump.WriterError} rerr={pump.ReaderError} {c}");
-        }).Check(TcpWorld.Cases(100));
+        });
     }
 }

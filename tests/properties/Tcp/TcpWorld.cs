@@ -28,10 +28,6 @@ internal sealed class TcpWorld
 
     public Simulation Sim { get; }
 
-    /// <summary>FsCheck settings running <paramref name="tests"/> cases, or SIMNET_TCP_CASES of them for a longer soak.</summary>
-    public static FsCheck.Config Cases(int tests) =>
-        FsCheck.Config.QuickThrowOnFailure.WithMaxTest(int.TryParse(Environment.GetEnvironmentVariable("SIMNET_TCP_CASES"), out int n) ? n : tests);
-
     public Segment Lan { get; }
 
     public Host A { get; }

@@ -40,6 +40,8 @@ public class ZeroByteReceiveTests
         Assert.True(atEnd.IsCompletedSuccessfully); // the end of the stream also ends the wait
         Assert.Equal(0, got);
 
-        async Task ZeroByteReceive() => got = await server.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None);
+        // ConfigureAwait(false): this test drives from its own thread (xunit's context may be current), so the
+        // continuation must run inline in the completion, not be posted to xunit's context.
+        async Task ZeroByteReceive() => got = await server.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).ConfigureAwait(false);
     }
 }

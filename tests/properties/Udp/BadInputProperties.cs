@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using FsCheck;
 using FsCheck.Fluent;
-using SimNet.Properties.Support;
+using SimNet.Testing;
 using Xunit;
 using Socket = SimNet.Sockets.Socket;
 
@@ -29,10 +29,10 @@ public class BadInputProperties
         Assert.Throws<ArgumentNullException>(() => s.ConnectAsync((SimNet.Sockets.SocketAsyncEventArgs)null!));
     }
 
-    [Fact]
-    public void A_wrong_family_endpoint_raises_AddressFamilyNotSupported_and_a_DnsEndPoint_to_SendTo_ArgumentException()
+    [SimNetProperty(MaxTest = 20)]
+    public Property A_wrong_family_endpoint_raises_AddressFamilyNotSupported_and_a_DnsEndPoint_to_SendTo_ArgumentException()
     {
-        Holds.For(Gen.Choose(0, 65535), port =>
+        return Prop.ForAll(Arb.From(Gen.Choose(0, 65535)), port =>
         {
             var (_, v4, v6) = Sockets();
             var v6Endpoint = new IPEndPoint(IPAddress.IPv6Loopback, port);
@@ -44,19 +44,17 @@ public class BadInputProperties
             Assert.Equal(SocketError.NetworkUnreachable, Assert.Throws<SocketException>(() => v6.SendTo(new byte[1], v4Endpoint)).SocketErrorCode);
             Assert.Throws<ArgumentException>(() => v4.SendTo(new byte[1], new DnsEndPoint("h", port)));
             Assert.Throws<NotSupportedException>(() => v4.ConnectAsync(new SimNet.Sockets.SocketAsyncEventArgs { RemoteEndPoint = v6Endpoint }));
-        }, maxTest: 20);
+        });
     }
 
-    [Fact]
-    public void Negative_or_out_of_range_sizes_and_offsets_raise_ArgumentOutOfRangeException()
+    [SimNetProperty(MaxTest = 50)]
+    public Property Negative_or_out_of_range_sizes_and_offsets_raise_ArgumentOutOfRangeException()
     {
-        Holds.For(
-            from length in Gen.Choose(0, 64)
+        return Prop.ForAll(Arb.From(from length in Gen.Choose(0, 64)
             from offset in Gen.Choose(-5, 70)
             from size in Gen.Choose(-5, 70)
             where offset < 0 || size < 0 || offset > length || size > length - offset
-            select (length, offset, size),
-            c =>
+            select (length, offset, size)), c =>
             {
                 var (_, s, _) = Sockets();
                 s.Bind(new IPEndPoint(IPAddress.Loopback, 0));
@@ -65,8 +63,7 @@ public class BadInputProperties
                 Assert.Throws<ArgumentOutOfRangeException>(() => s.SendTo(buffer, c.offset, c.size, SocketFlags.None, new IPEndPoint(IPAddress.Loopback, 1)));
                 Assert.Throws<ArgumentOutOfRangeException>(() => s.Receive(buffer, c.offset, c.size, SocketFlags.None));
                 Assert.Throws<ArgumentOutOfRangeException>(() => s.ReceiveFrom(buffer, c.offset, c.size, SocketFlags.None, ref any));
-            },
-            maxTest: 50);
+            });
     }
 
     [Fact]

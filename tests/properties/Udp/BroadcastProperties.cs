@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using FsCheck;
 using FsCheck.Fluent;
-using SimNet.Properties.Support;
+using SimNet.Testing;
 using Xunit;
 using static SimNet.Properties.Udp.UdpTestKit;
 using Socket = SimNet.Sockets.Socket;
@@ -24,10 +24,10 @@ public class BroadcastProperties
         from route in Gen.Choose(-1, 2)
         select new Case(spec, sender, segmentChoice, bind, route);
 
-    [Fact]
-    public void Broadcast_without_the_Broadcast_option_fails_with_AccessDenied_for_SendTo_Connect_and_ConnectAsync()
+    [SimNetProperty]
+    public Property Broadcast_without_the_Broadcast_option_fails_with_AccessDenied_for_SendTo_Connect_and_ConnectAsync()
     {
-        Holds.For(Cases(), c =>
+        return Prop.ForAll(Arb.From(Cases()), c =>
         {
             var net = new Network(c.Spec);
             int[] mine = c.Spec.HostSegments[c.Sender];
@@ -48,10 +48,10 @@ public class BroadcastProperties
         });
     }
 
-    [Fact]
-    public void A_subnet_directed_broadcast_reaches_every_host_of_that_subnet_on_the_segment_and_no_other()
+    [SimNetProperty]
+    public Property A_subnet_directed_broadcast_reaches_every_host_of_that_subnet_on_the_segment_and_no_other()
     {
-        Holds.For(Cases(), c =>
+        return Prop.ForAll(Arb.From(Cases()), c =>
         {
             var net = new Network(c.Spec);
             int[] mine = c.Spec.HostSegments[c.Sender];
@@ -80,10 +80,10 @@ public class BroadcastProperties
         });
     }
 
-    [Fact]
-    public void The_limited_broadcast_leaves_through_exactly_one_adapter_the_bound_address_else_the_default_route_else_fails()
+    [SimNetProperty]
+    public Property The_limited_broadcast_leaves_through_exactly_one_adapter_the_bound_address_else_the_default_route_else_fails()
     {
-        Holds.For(Cases(), c =>
+        return Prop.ForAll(Arb.From(Cases()), c =>
         {
             var net = new Network(c.Spec);
             var sender = net.Hosts[c.Sender];

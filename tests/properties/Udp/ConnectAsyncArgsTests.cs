@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using SimNet.Properties.Support;
+using SimNet.Testing;
 using FsCheck;
 using FsCheck.Fluent;
 using Xunit;
@@ -21,10 +21,10 @@ public class ConnectAsyncArgsTests
         return (sim, new Socket(a, AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp));
     }
 
-    [Fact]
-    public void A_udp_ConnectAsync_completes_synchronously_returns_false_and_does_not_raise_Completed()
+    [SimNetProperty(MaxTest = 20)]
+    public Property A_udp_ConnectAsync_completes_synchronously_returns_false_and_does_not_raise_Completed()
     {
-        Holds.For(Gen.Choose(1, 65535), port =>
+        return Prop.ForAll(Arb.From(Gen.Choose(1, 65535)), port =>
         {
             var (sim, s) = OnLan(out _);
             int raised = 0;
@@ -38,7 +38,7 @@ public class ConnectAsyncArgsTests
             Assert.Same(s, e.ConnectSocket);
             Assert.Equal("token", e.UserToken);
             Assert.Equal(new IPEndPoint(IPAddress.Parse("10.0.0.2"), port), s.RemoteEndPoint);
-        }, maxTest: 20);
+        });
     }
 
     [Fact]

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using FsCheck;
 using FsCheck.Fluent;
-using SimNet.Properties.Support;
+using SimNet.Testing;
 using SimNet.Tracing;
 using Xunit;
 using static SimNet.Properties.Udp.UdpTestKit;
@@ -21,10 +21,10 @@ public class ConnectedFilterProperties
         from newPeer in Gen.Choose(1, spec.HostSegments.Length - 1)
         select new Case(spec, senders, fromPeerPort, newPeer);
 
-    [Fact]
-    public void A_connected_udp_socket_receives_only_from_its_peer_and_traces_the_rest_as_filtered_and_reconnecting_moves_the_filter()
+    [SimNetProperty]
+    public Property A_connected_udp_socket_receives_only_from_its_peer_and_traces_the_rest_as_filtered_and_reconnecting_moves_the_filter()
     {
-        Holds.For(Cases(), c =>
+        return Prop.ForAll(Arb.From(Cases()), c =>
         {
             var net = new Network(c.Spec);
             using var rx = Bound(net.Hosts[0], 5000);

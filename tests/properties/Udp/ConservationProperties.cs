@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using FsCheck;
 using FsCheck.Fluent;
-using SimNet.Properties.Support;
+using SimNet.Testing;
 using SimNet.Topology;
 using SimNet.Tracing;
 using Xunit;
@@ -77,10 +77,10 @@ internal sealed record TrafficCase(TopologySpec Spec, double Loss, int LatencyMs
 
 public class ConservationProperties
 {
-    [Fact]
-    public void Every_datagram_sent_or_copied_ends_exactly_once_delivered_or_dropped_with_a_reason()
+    [SimNetProperty(MaxTest = 60)]
+    public Property Every_datagram_sent_or_copied_ends_exactly_once_delivered_or_dropped_with_a_reason()
     {
-        Holds.For(TrafficCase.Generate(), c =>
+        return Prop.ForAll(Arb.From(TrafficCase.Generate()), c =>
         {
             Simulation sim = c.Run();
             var born = sim.Trace.Events.Where(e => e.Kind is TraceKind.Send or TraceKind.Copy).Select(e => e.PacketId).ToList();
@@ -88,17 +88,17 @@ public class ConservationProperties
             Assert.Equal(born.Count, born.Distinct().Count());
             Assert.Equal(born.OrderBy(x => x), ended.OrderBy(x => x));
             Assert.All(sim.Trace.Events.Where(e => e.Kind == TraceKind.Drop), e => Assert.NotEqual(DropReason.None, e.Reason));
-        }, maxTest: 60);
+        });
     }
 
-    [Fact]
-    public void The_same_seed_gives_the_same_trace_hash_and_the_same_trace()
+    [SimNetProperty(MaxTest = 30)]
+    public Property The_same_seed_gives_the_same_trace_hash_and_the_same_trace()
     {
-        Holds.For(TrafficCase.Generate(), c =>
+        return Prop.ForAll(Arb.From(TrafficCase.Generate()), c =>
         {
             Simulation first = c.Run(), second = c.Run();
             Assert.Equal(first.Trace.Hash, second.Trace.Hash);
             Assert.Equal(first.Trace.Dump(), second.Trace.Dump());
-        }, maxTest: 30);
+        });
     }
 }

@@ -2,23 +2,23 @@ using System.Diagnostics;
 using System.Globalization;
 using FsCheck;
 using FsCheck.Fluent;
-using SimNet.Properties.Support;
+using SimNet.Testing;
 using Xunit;
 
 namespace SimNet.Properties.Udp;
 
 public class CrossProcessDeterminismTests
 {
-    [Fact]
-    public void The_same_seed_gives_the_same_trace_hash_in_a_second_process()
+    [SimNetProperty(MaxTest = 3)]
+    public Property The_same_seed_gives_the_same_trace_hash_in_a_second_process()
     {
         // Few cases: each starts a process. Seeds are generated; the demo is the scenario.
-        Holds.For(Gen.Choose(0, int.MaxValue), seed =>
+        return Prop.ForAll(Arb.From(Gen.Choose(0, int.MaxValue)), seed =>
         {
             string here = UdpChat.Demo.Run(seed, TextWriter.Null).Trace.Hash.ToString("x16", CultureInfo.InvariantCulture);
             string there = RunDemoProcess(seed);
             Assert.Equal(here, there);
-        }, maxTest: 3);
+        });
     }
 
     private static string RunDemoProcess(long seed)

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using FsCheck;
 using FsCheck.Fluent;
-using SimNet.Properties.Support;
+using SimNet.Testing;
 using Xunit;
 using static SimNet.Properties.Udp.UdpTestKit;
 using Socket = SimNet.Sockets.Socket;
@@ -20,10 +20,10 @@ public class LifetimeAndLinuxFactsTests
         return (sim, a, b);
     }
 
-    [Fact]
-    public void ReceiveTimeout_passes_in_virtual_time_and_ends_with_TimedOut()
+    [SimNetProperty(MaxTest = 30)]
+    public Property ReceiveTimeout_passes_in_virtual_time_and_ends_with_TimedOut()
     {
-        Holds.For(Gen.Choose(1, 100_000), timeout =>
+        return Prop.ForAll(Arb.From(Gen.Choose(1, 100_000)), timeout =>
         {
             var (sim, a, _) = Lan();
             using var s = Bound(a, 5000);
@@ -31,13 +31,13 @@ public class LifetimeAndLinuxFactsTests
             var e = Assert.Throws<SocketException>(() => s.Receive(new byte[1]));
             Assert.Equal(SocketError.TimedOut, e.SocketErrorCode);
             Assert.Equal(TimeSpan.FromMilliseconds(timeout), sim.Clock.Elapsed);
-        }, maxTest: 30);
+        });
     }
 
-    [Fact]
-    public void A_blocking_receive_runs_the_simulation_until_its_datagram_arrives()
+    [SimNetProperty(MaxTest = 20)]
+    public Property A_blocking_receive_runs_the_simulation_until_its_datagram_arrives()
     {
-        Holds.For(Gen.Choose(0, 5000), latencyMs =>
+        return Prop.ForAll(Arb.From(Gen.Choose(0, 5000)), latencyMs =>
         {
             var (sim, a, b) = Lan();
             sim.Segments[0].Conditions = new Topology.LinkConditions { Latency = TimeSpan.FromMilliseconds(latencyMs) };
@@ -46,7 +46,7 @@ public class LifetimeAndLinuxFactsTests
             tx.SendTo(new byte[] { 1, 2 }, new IPEndPoint(IPAddress.Parse("10.0.0.2"), 5000));
             Assert.Equal(2, rx.Receive(new byte[8]));
             Assert.Equal(TimeSpan.FromMilliseconds(latencyMs), sim.Clock.Elapsed);
-        }, maxTest: 20);
+        });
     }
 
     [Fact]
@@ -61,10 +61,10 @@ public class LifetimeAndLinuxFactsTests
         Assert.Equal(SocketError.OperationAborted, e.SocketErrorCode);
     }
 
-    [Fact]
-    public void A_blocked_receive_ends_with_Interrupted_when_the_socket_is_closed_while_it_waits()
+    [SimNetProperty(MaxTest = 20)]
+    public Property A_blocked_receive_ends_with_Interrupted_when_the_socket_is_closed_while_it_waits()
     {
-        Holds.For(Gen.Choose(1, 10_000), closeAtMs =>
+        return Prop.ForAll(Arb.From(Gen.Choose(1, 10_000)), closeAtMs =>
         {
             var (sim, a, _) = Lan();
             var s = Bound(a, 5000);
@@ -73,7 +73,7 @@ public class LifetimeAndLinuxFactsTests
             Assert.Equal(SocketError.Interrupted, e.SocketErrorCode);
             Assert.Equal(TimeSpan.FromMilliseconds(closeAtMs), sim.Clock.Elapsed);
             Assert.Throws<ObjectDisposedException>(() => s.Receive(new byte[8]));
-        }, maxTest: 20);
+        });
     }
 
     [Fact]
@@ -113,10 +113,10 @@ public class LifetimeAndLinuxFactsTests
         Assert.Equal(0, rx.Receive(new byte[10])); // the zero-length datagram
     }
 
-    [Fact]
-    public void ReceiveMessageFrom_tells_which_local_address_and_adapter_a_datagram_arrived_on()
+    [SimNetProperty(MaxTest = 40)]
+    public Property ReceiveMessageFrom_tells_which_local_address_and_adapter_a_datagram_arrived_on()
     {
-        Holds.For(Topologies.Any(minHosts: 2), spec =>
+        return Prop.ForAll(Arb.From(Topologies.Any(minHosts: 2)), spec =>
         {
             var net = new Network(spec);
             using var rx = Bound(net.Hosts[0], 5000);
@@ -143,7 +143,7 @@ public class LifetimeAndLinuxFactsTests
                 Assert.Same(net.AdapterOn(0, segment), info.Adapter);
                 Assert.Equal(net.AdapterOn(0, segment).Index, info.Interface);
             }
-        }, maxTest: 40);
+        });
     }
 
     [Fact]

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using FsCheck;
 using FsCheck.Fluent;
-using SimNet.Properties.Support;
+using SimNet.Testing;
 using SimNet.Topology;
 using Xunit;
 using static SimNet.Properties.Udp.UdpTestKit;
@@ -29,10 +29,10 @@ public class MulticastProperties
         from seed in Gen.Choose(0, 100000)
         select new Case(joinedA, joinedB, router, ttl, loopback, seed);
 
-    [Fact]
-    public void Multicast_reaches_exactly_the_joined_hosts_honours_ttl_and_loopback_and_crosses_segments_only_through_a_router_with_ttl_above_1()
+    [SimNetProperty]
+    public Property Multicast_reaches_exactly_the_joined_hosts_honours_ttl_and_loopback_and_crosses_segments_only_through_a_router_with_ttl_above_1()
     {
-        Holds.For(Cases(), c =>
+        return Prop.ForAll(Arb.From(Cases()), c =>
         {
             var sim = new Simulation(c.Seed);
             Segment segA = sim.AddSegment("A"), segB = sim.AddSegment("B");

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using FsCheck;
 using FsCheck.Fluent;
-using SimNet.Properties.Support;
+using SimNet.Testing;
 using SimNet.Topology;
 using SimNet.Tracing;
 using Xunit;
@@ -42,15 +42,13 @@ public class RoutingProperties
         return (sim, client, server);
     }
 
-    [Fact]
-    public void Routers_forward_hop_by_hop_decrementing_ttl_and_drop_with_TtlExpired_when_it_runs_out()
+    [SimNetProperty]
+    public Property Routers_forward_hop_by_hop_decrementing_ttl_and_drop_with_TtlExpired_when_it_runs_out()
     {
-        Holds.For(
-            from routers in Gen.Choose(1, 5)
+        return Prop.ForAll(Arb.From(from routers in Gen.Choose(1, 5)
             from ttl in Gen.Choose(1, 7)
             from seed in Gen.Choose(0, 10000)
-            select (routers, ttl, seed),
-            c =>
+            select (routers, ttl, seed)), c =>
             {
                 var (sim, client, server) = Chain(c.routers, c.seed);
                 using var rx = new Socket(server, AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
@@ -65,14 +63,12 @@ public class RoutingProperties
             });
     }
 
-    [Fact]
-    public void The_longest_matching_prefix_wins_over_shorter_routes_and_the_default_route()
+    [SimNetProperty]
+    public Property The_longest_matching_prefix_wins_over_shorter_routes_and_the_default_route()
     {
-        Holds.For(
-            from specificFirst in Gen.Elements(true, false)
+        return Prop.ForAll(Arb.From(from specificFirst in Gen.Elements(true, false)
             from hostOctet in Gen.Choose(2, 254) // .1 is a router's own address: delivered there, not forwarded
-            select (specificFirst, hostOctet),
-            c =>
+            select (specificFirst, hostOctet)), c =>
             {
                 var sim = new Simulation(c.hostOctet);
                 var near = sim.AddSegment("near");

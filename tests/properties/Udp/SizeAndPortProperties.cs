@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using FsCheck;
 using FsCheck.Fluent;
-using SimNet.Properties.Support;
+using SimNet.Testing;
 using SimNet.Tracing;
 using Xunit;
 using static SimNet.Properties.Udp.UdpTestKit;
@@ -21,10 +21,10 @@ public class SizeAndPortProperties
         from v6 in Gen.Elements(true, false)
         select new SizeCase(size, mtu, df, v6);
 
-    [Fact]
-    public void Datagrams_over_65507_bytes_or_over_the_mtu_with_DontFragment_fail_with_MessageSize_and_the_rest_are_delivered_whole()
+    [SimNetProperty]
+    public Property Datagrams_over_65507_bytes_or_over_the_mtu_with_DontFragment_fail_with_MessageSize_and_the_rest_are_delivered_whole()
     {
-        Holds.For(SizeCases(), c =>
+        return Prop.ForAll(Arb.From(SizeCases()), c =>
         {
             var sim = new Simulation(1);
             var lan = sim.AddSegment("lan");
@@ -63,10 +63,10 @@ public class SizeAndPortProperties
 
     private static readonly IPAddress[] BindAddresses = { IPAddress.Any, IPAddress.Parse("10.0.0.1"), IPAddress.Loopback };
 
-    [Fact]
-    public void Two_sockets_never_share_a_port_unless_both_set_ReuseAddress_and_ephemeral_ports_are_unique()
+    [SimNetProperty]
+    public Property Two_sockets_never_share_a_port_unless_both_set_ReuseAddress_and_ephemeral_ports_are_unique()
     {
-        Holds.For(BindSequences(), requests =>
+        return Prop.ForAll(Arb.From(BindSequences()), requests =>
         {
             var sim = new Simulation(11);
             var h = sim.AddHost("h");
@@ -106,10 +106,10 @@ public class SizeAndPortProperties
         });
     }
 
-    [Fact]
-    public void Ephemeral_ports_are_deterministic_for_a_seed()
+    [SimNetProperty(MaxTest = 30)]
+    public Property Ephemeral_ports_are_deterministic_for_a_seed()
     {
-        Holds.For(Gen.Choose(0, int.MaxValue).Select(s => (long)s), seed =>
+        return Prop.ForAll(Arb.From(Gen.Choose(0, int.MaxValue).Select(s => (long)s)), seed =>
         {
             int[] Ports()
             {
@@ -126,7 +126,7 @@ public class SizeAndPortProperties
             int[] first = Ports();
             Assert.Equal(first, Ports());
             Assert.Equal(first.Length, first.Distinct().Count());
-        }, maxTest: 30);
+        });
     }
 
     [Fact]

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using FsCheck;
 using FsCheck.Fluent;
-using SimNet.Properties.Support;
+using SimNet.Testing;
 using SimNet.Topology;
 using SimNet.Tracing;
 using Xunit;
@@ -22,10 +22,10 @@ public class UnreachableProperties
         from seed in Gen.Choose(0, 100000)
         select new Case(latency, next, connected, seed);
 
-    [Fact]
-    public void A_datagram_to_a_closed_port_is_traced_port_unreachable_and_a_connected_sender_gets_ConnectionRefused_once_on_its_next_operation()
+    [SimNetProperty]
+    public Property A_datagram_to_a_closed_port_is_traced_port_unreachable_and_a_connected_sender_gets_ConnectionRefused_once_on_its_next_operation()
     {
-        Holds.For(Cases(), c =>
+        return Prop.ForAll(Arb.From(Cases()), c =>
         {
             var sim = new Simulation(c.Seed);
             var lan = sim.AddSegment("lan");

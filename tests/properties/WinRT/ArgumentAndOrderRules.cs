@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using FsCheck;
 using FsCheck.Fluent;
+using SimNet.Testing;
 using SimNet.Topology;
 using SimNet.Windows.Networking;
 using SimNet.Windows.Networking.Connectivity;
@@ -139,10 +140,10 @@ public class ArgumentAndOrderRules
         from scope in Gen.Elements("1", "2", "5", "8", "e") from flags in Gen.Elements("0", "1", "3") from g in Gen.Choose(1, 0xFFFF)
         select $"ff{flags}{scope}::{g:x}");
 
-    [Fact]
-    public void ConnectAsync_to_a_multicast_address_completes_with_an_error_whose_status_is_HostNotFound()
+    [SimNetProperty(MaxTest = 60)]
+    public Property ConnectAsync_to_a_multicast_address_completes_with_an_error_whose_status_is_HostNotFound()
     {
-        Prop.ForAll(Arb.From(Seed), Arb.From(Adapters), Arb.From(MulticastAddresses), (seed, specs, group) =>
+        return Prop.ForAll(Arb.From(Seed), Arb.From(Adapters), Arb.From(MulticastAddresses), (seed, specs, group) =>
         {
             Star star = Star.Build(seed, specs);
             star.Me.Run(async () =>
@@ -156,13 +157,13 @@ public class ArgumentAndOrderRules
                 Assert.Null(socket.Information.RemoteAddress);
             });
             Assert.Equal(0, star.Sim.Trace.Count(Tracing.TraceKind.Send));
-        }).Check(Quick(60));
+        });
     }
 
-    [Fact]
-    public void ConnectAsync_works_for_unicast_addresses_of_a_reachable_subnet()
+    [SimNetProperty(MaxTest = 40)]
+    public Property ConnectAsync_works_for_unicast_addresses_of_a_reachable_subnet()
     {
-        Prop.ForAll(Arb.From(Seed), Arb.From(Adapters), Gen.Choose(3, 254).ToArbitrary(), (seed, specs, last) =>
+        return Prop.ForAll(Arb.From(Seed), Arb.From(Adapters), Gen.Choose(3, 254).ToArbitrary(), (seed, specs, last) =>
         {
             Star star = Star.Build(seed, specs);
             int i = Array.FindIndex(specs.ToArray(), a => a.CountsForBroadcast);
@@ -178,6 +179,6 @@ public class ArgumentAndOrderRules
                 Assert.Equal($"10.{i}.0.{last}", socket.Information.RemoteAddress!.CanonicalName);
                 Assert.Equal("5000", socket.Information.RemotePort);
             });
-        }).Check(Quick(40));
+        });
     }
 }

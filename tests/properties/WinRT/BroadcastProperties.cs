@@ -1,5 +1,6 @@
 using FsCheck;
 using FsCheck.Fluent;
+using SimNet.Testing;
 using SimNet.Topology;
 using SimNet.Tracing;
 using SimNet.Windows.Networking;
@@ -75,10 +76,10 @@ public class BroadcastProperties
         return failure;
     }
 
-    [Fact]
-    public void ConnectAsync_to_255_255_255_255_connects_and_sends_only_through_the_first_up_adapter_with_IPv4()
+    [SimNetProperty(MaxTest = 50)]
+    public Property ConnectAsync_to_255_255_255_255_connects_and_sends_only_through_the_first_up_adapter_with_IPv4()
     {
-        Prop.ForAll(Arb.From(Seed), Arb.From(Adapters), Arb.From(Port), (seed, specs, port) =>
+        return Prop.ForAll(Arb.From(Seed), Arb.From(Adapters), Arb.From(Port), (seed, specs, port) =>
         {
             Star star = Star.Build(seed, specs, TimeSpan.FromMilliseconds(1));
             var heard = Listen(star, port);
@@ -100,13 +101,13 @@ public class BroadcastProperties
             }
 
             Assert.Equal(2, star.Sim.Trace.Events.Count(e => e.Kind == TraceKind.Send && e.Host == "me"));
-        }).Check(Quick(50));
+        });
     }
 
-    [Fact]
-    public void GetOutputStreamAsync_to_255_255_255_255_sends_one_copy_through_every_up_adapter_with_IPv4()
+    [SimNetProperty(MaxTest = 50)]
+    public Property GetOutputStreamAsync_to_255_255_255_255_sends_one_copy_through_every_up_adapter_with_IPv4()
     {
-        Prop.ForAll(Arb.From(Seed), Arb.From(Adapters), Arb.From(from p in Port from b in Gen.Elements(true, false) select (p, b)), (seed, specs, pb) =>
+        return Prop.ForAll(Arb.From(Seed), Arb.From(Adapters), Arb.From(from p in Port from b in Gen.Elements(true, false) select (p, b)), (seed, specs, pb) =>
         {
             (int port, bool bindFirst) = pb;
             Star star = Star.Build(seed, specs, TimeSpan.FromMilliseconds(1));
@@ -149,7 +150,7 @@ public class BroadcastProperties
             }
 
             Assert.Equal(counting, star.Sim.Trace.Events.Count(e => e.Kind == TraceKind.Send && e.Host == "me"));
-        }).Check(Quick(50));
+        });
     }
 
     [Fact]

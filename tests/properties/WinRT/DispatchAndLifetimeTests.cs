@@ -1,6 +1,7 @@
 using System.Net;
 using FsCheck;
 using FsCheck.Fluent;
+using SimNet.Testing;
 using SimNet.Topology;
 using SimNet.Tracing;
 using SimNet.Windows.Networking;
@@ -15,10 +16,10 @@ namespace SimNet.Properties.WinRT;
 /// <summary>How MessageReceived is raised, ICMP errors, CancelIOAsync, Dispose, Control and multicast.</summary>
 public class DispatchAndLifetimeTests
 {
-    [Fact]
-    public void MessageReceived_is_raised_on_the_simulation_context_as_code_of_the_sockets_host_never_inside_the_senders_write()
+    [SimNetProperty(MaxTest = 20)]
+    public Property MessageReceived_is_raised_on_the_simulation_context_as_code_of_the_sockets_host_never_inside_the_senders_write()
     {
-        Prop.ForAll(Arb.From(Seed), Gen.Choose(1, 8).ToArbitrary(), (seed, count) =>
+        return Prop.ForAll(Arb.From(Seed), Gen.Choose(1, 8).ToArbitrary(), (seed, count) =>
         {
             Star star = Star.Build(seed, new[] { new AdapterSpec(true, true, false) });
             bool inWrite = false;
@@ -50,7 +51,7 @@ public class DispatchAndLifetimeTests
                 Assert.Same(simContext, s.Context);
                 Assert.Same(star.Me, s.Host);
             });
-        }).Check(Quick(20));
+        });
     }
 
     [Fact]
@@ -187,10 +188,10 @@ public class DispatchAndLifetimeTests
         Assert.All(got, g => Assert.Equal(new[] { "10.1.0.1 group" }, g));
     }
 
-    [Fact]
-    public void OutboundUnicastHopLimit_is_the_TTL_a_router_decrements()
+    [SimNetProperty(MaxTest = 20)]
+    public Property OutboundUnicastHopLimit_is_the_TTL_a_router_decrements()
     {
-        Prop.ForAll(Gen.Choose(1, 4).ToArbitrary(), Gen.Choose(1, 3).ToArbitrary(), (hopLimit, routers) =>
+        return Prop.ForAll(Gen.Choose(1, 4).ToArbitrary(), Gen.Choose(1, 3).ToArbitrary(), (hopLimit, routers) =>
         {
             var sim = new Simulation(hopLimit * 10 + routers);
             var segments = Enumerable.Range(0, routers + 1).Select(i => sim.AddSegment($"s{i}")).ToArray();
@@ -228,7 +229,7 @@ public class DispatchAndLifetimeTests
             });
             Assert.Equal(hopLimit > routers ? new[] { "hop" } : Array.Empty<string>(), heard);
             Assert.Equal(hopLimit > routers ? 0 : 1, sim.Trace.Dropped(DropReason.TtlExpired));
-        }).Check(Quick(20));
+        });
     }
 
     [Fact]
@@ -269,10 +270,10 @@ public class DispatchAndLifetimeTests
         });
     }
 
-    [Fact]
-    public void The_same_seed_gives_the_same_trace_hash()
+    [SimNetProperty(MaxTest = 20)]
+    public Property The_same_seed_gives_the_same_trace_hash()
     {
-        Prop.ForAll(Arb.From(Seed), Arb.From(Adapters), (seed, specs) =>
+        return Prop.ForAll(Arb.From(Seed), Arb.From(Adapters), (seed, specs) =>
         {
             ulong Run()
             {
@@ -295,6 +296,6 @@ public class DispatchAndLifetimeTests
             }
 
             Assert.Equal(Run(), Run());
-        }).Check(Quick(20));
+        });
     }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using FsCheck;
 using FsCheck.Fluent;
+using SimNet.Testing;
 using SimNet.Topology;
 using SimNet.Windows.Networking;
 using SimNet.Windows.Networking.Sockets;
@@ -29,10 +30,10 @@ public class LocalEndpointProperties
         let candidates = Enumerable.Range(0, specs.Length).Where(i => specs[i].CountsForBroadcast).ToArray()
         select (seed, specs, candidates[pick % candidates.Length]);
 
-    [Fact]
-    public void A_null_LocalHostName_lets_the_system_pick_the_address_of_the_adapter_the_route_uses()
+    [SimNetProperty(MaxTest = 40)]
+    public Property A_null_LocalHostName_lets_the_system_pick_the_address_of_the_adapter_the_route_uses()
     {
-        Prop.ForAll(Arb.From(WithReachableSubnet), Arb.From(Port), (t, port) =>
+        return Prop.ForAll(Arb.From(WithReachableSubnet), Arb.From(Port), (t, port) =>
         {
             Star star = Star.Build(t.Seed, t.Specs);
             var heard = new List<string>();
@@ -51,13 +52,13 @@ public class LocalEndpointProperties
                 await Pause(star.Sim);
             });
             Assert.Equal(new[] { $"10.{t.Target}.0.1" }, heard);
-        }).Check(Quick(40));
+        });
     }
 
-    [Fact]
-    public void An_empty_LocalServiceName_lets_the_system_pick_a_distinct_ephemeral_port_drawn_from_the_seed()
+    [SimNetProperty(MaxTest = 30)]
+    public Property An_empty_LocalServiceName_lets_the_system_pick_a_distinct_ephemeral_port_drawn_from_the_seed()
     {
-        Prop.ForAll(Arb.From(Seed), Gen.Choose(1, 6).ToArbitrary(), (seed, count) =>
+        return Prop.ForAll(Arb.From(Seed), Gen.Choose(1, 6).ToArbitrary(), (seed, count) =>
         {
             int[] Ports()
             {
@@ -79,13 +80,13 @@ public class LocalEndpointProperties
             Assert.All(first, p => Assert.InRange(p, 32768, 60999));
             Assert.Equal(first.Length, first.Distinct().Count());
             Assert.Equal(first, Ports());
-        }).Check(Quick(30));
+        });
     }
 
-    [Fact]
-    public void A_LocalHostName_and_LocalServiceName_bind_the_connected_socket_there()
+    [SimNetProperty(MaxTest = 30)]
+    public Property A_LocalHostName_and_LocalServiceName_bind_the_connected_socket_there()
     {
-        Prop.ForAll(Arb.From(WithReachableSubnet), Arb.From(Port), (t, port) =>
+        return Prop.ForAll(Arb.From(WithReachableSubnet), Arb.From(Port), (t, port) =>
         {
             Star star = Star.Build(t.Seed, t.Specs);
             star.Me.Run(async () =>
@@ -95,13 +96,13 @@ public class LocalEndpointProperties
                 Assert.Equal($"10.{t.Target}.0.1", socket.Information.LocalAddress!.CanonicalName);
                 Assert.Equal(P(port), socket.Information.LocalPort);
             });
-        }).Check(Quick(30));
+        });
     }
 
-    [Fact]
-    public void BindServiceNameAsync_with_an_adapter_binds_to_that_adapters_address_and_sends_from_it()
+    [SimNetProperty(MaxTest = 30)]
+    public Property BindServiceNameAsync_with_an_adapter_binds_to_that_adapters_address_and_sends_from_it()
     {
-        Prop.ForAll(Arb.From(WithReachableSubnet), Arb.From(Port), (t, port) =>
+        return Prop.ForAll(Arb.From(WithReachableSubnet), Arb.From(Port), (t, port) =>
         {
             Star star = Star.Build(t.Seed, t.Specs);
             var heard = new List<(string, string)>();
@@ -120,13 +121,13 @@ public class LocalEndpointProperties
                 await Pause(star.Sim);
             });
             Assert.Equal(new[] { ($"10.{t.Target}.0.1", P(port)) }, heard);
-        }).Check(Quick(30));
+        });
     }
 
-    [Fact]
-    public void After_BindServiceNameAsync_with_an_adapter_a_ConnectAsync_whose_pair_names_a_LocalHostName_fails()
+    [SimNetProperty(MaxTest = 30)]
+    public Property After_BindServiceNameAsync_with_an_adapter_a_ConnectAsync_whose_pair_names_a_LocalHostName_fails()
     {
-        Prop.ForAll(Arb.From(WithReachableSubnet), Arb.From(Port), Gen.Elements("own", "other-adapter", "foreign", "name").ToArbitrary(), (t, port, kind) =>
+        return Prop.ForAll(Arb.From(WithReachableSubnet), Arb.From(Port), Gen.Elements("own", "other-adapter", "foreign", "name").ToArbitrary(), (t, port, kind) =>
         {
             Star star = Star.Build(t.Seed, t.Specs);
             star.Me.Run(async () =>
@@ -150,7 +151,7 @@ public class LocalEndpointProperties
                 Assert.Equal($"10.{t.Target}.0.1", socket.Information.LocalAddress!.CanonicalName);
                 Assert.Equal(P(port), socket.Information.LocalPort);
             });
-        }).Check(Quick(30));
+        });
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using FsCheck;
 using FsCheck.Fluent;
+using SimNet.Testing;
 using SimNet.Windows.Networking;
 using SimNet.Windows.Networking.Sockets;
 using Xunit;
@@ -15,10 +16,10 @@ namespace SimNet.Properties.WinRT;
 /// </summary>
 public class NameResolutionProperties
 {
-    [Fact]
-    public void A_remote_host_name_resolves_through_the_hosts_resolver_to_the_first_address_it_has_a_route_to()
+    [SimNetProperty(MaxTest = 40)]
+    public Property A_remote_host_name_resolves_through_the_hosts_resolver_to_the_first_address_it_has_a_route_to()
     {
-        Prop.ForAll(Arb.From(Seed), Arb.From(Adapters), Arb.From(from i in Gen.Choose(0, 3) from p in Port select (i, p)), (seed, specs, ip) =>
+        return Prop.ForAll(Arb.From(Seed), Arb.From(Adapters), Arb.From(from i in Gen.Choose(0, 3) from p in Port select (i, p)), (seed, specs, ip) =>
         {
             (int pick, int port) = ip;
             int target = pick % specs.Length;
@@ -44,7 +45,7 @@ public class NameResolutionProperties
                 await Pause(star.Sim);
             });
             Assert.Equal(expected is null ? Array.Empty<string>() : new[] { "by name" }, heard);
-        }).Check(Quick(40));
+        });
     }
 
     [Fact]
@@ -77,10 +78,10 @@ public class NameResolutionProperties
         });
     }
 
-    [Fact]
-    public void A_numeric_service_name_is_the_port_and_an_unknown_service_name_fails_with_status_HostNotFound()
+    [SimNetProperty(MaxTest = 20)]
+    public Property A_numeric_service_name_is_the_port_and_an_unknown_service_name_fails_with_status_HostNotFound()
     {
-        Prop.ForAll(Arb.From(Port), port =>
+        return Prop.ForAll(Arb.From(Port), port =>
         {
             Star star = Star.Build(4, new[] { new AdapterSpec(true, true, false) });
             star.Me.Run(async () =>
@@ -91,7 +92,7 @@ public class NameResolutionProperties
                 await socket.ConnectAsync(new HostName("l0"), P(port));
                 Assert.Equal(P(port), socket.Information.RemotePort);
             });
-        }).Check(Quick(20));
+        });
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using FsCheck;
 using FsCheck.Fluent;
+using SimNet.Testing;
 using SimNet.Topology;
 using SimNet.Tracing;
 using SimNet.Windows.Networking;
@@ -80,10 +81,10 @@ public class ReceiveFilteringProperties
             }
         }));
 
-    [Fact]
-    public void After_ConnectAsync_MessageReceived_fires_only_for_datagrams_from_the_connected_remote_endpoint()
+    [SimNetProperty(MaxTest = 30)]
+    public Property After_ConnectAsync_MessageReceived_fires_only_for_datagrams_from_the_connected_remote_endpoint()
     {
-        Prop.ForAll(Arb.From(Scenarios), s =>
+        return Prop.ForAll(Arb.From(Scenarios), s =>
         {
             (Simulation sim, Host r, List<Source> sources) = Build(s);
             Source chosen = sources[s.Chosen % sources.Count];
@@ -101,13 +102,13 @@ public class ReceiveFilteringProperties
             int others = sources.Where(x => x != chosen).Sum(x => x.Messages.Length);
             long refused = sim.Trace.Dropped(DropReason.FilteredByConnect) + sim.Trace.Events.Count(e => e.Kind == TraceKind.Drop && e.Reason == DropReason.PortUnreachable && e.Host == "r");
             Assert.Equal(others, refused);
-        }).Check(Quick(30));
+        });
     }
 
-    [Fact]
-    public void A_bound_socket_using_GetOutputStreamAsync_receives_from_any_remote()
+    [SimNetProperty(MaxTest = 30)]
+    public Property A_bound_socket_using_GetOutputStreamAsync_receives_from_any_remote()
     {
-        Prop.ForAll(Arb.From(Scenarios), s =>
+        return Prop.ForAll(Arb.From(Scenarios), s =>
         {
             (Simulation sim, Host r, List<Source> sources) = Build(s);
             Source target = sources[s.Chosen % sources.Count];
@@ -127,6 +128,6 @@ public class ReceiveFilteringProperties
 
             Assert.Equal(sources.SelectMany(x => x.Messages).OrderBy(m => m, StringComparer.Ordinal), got.OrderBy(m => m, StringComparer.Ordinal));
             Assert.Equal(0, sim.Trace.Dropped(DropReason.FilteredByConnect));
-        }).Check(Quick(30));
+        });
     }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using FsCheck;
 using FsCheck.Fluent;
 using SimNet.Names;
+using SimNet.Testing;
 using SimNet.Topology;
 using SimNet.Windows.Networking;
 using SimNet.Windows.Networking.Sockets;
@@ -41,10 +42,10 @@ public class ServiceResolutionTests
 
     private static readonly ServiceEntry[] UdpEntries = ServicesFile.Default.Entries.Where(e => e.Protocol == "udp").ToArray();
 
-    [Fact]
-    public void A_service_name_listed_in_the_services_file_resolves_to_its_UDP_port_without_asking_DNS()
+    [SimNetProperty(MaxTest = 30)]
+    public Property A_service_name_listed_in_the_services_file_resolves_to_its_UDP_port_without_asking_DNS()
     {
-        Prop.ForAll(Arb.From(Seed), Arb.From(Gen.Elements(UdpEntries)), (seed, entry) =>
+        return Prop.ForAll(Arb.From(Seed), Arb.From(Gen.Elements(UdpEntries)), (seed, entry) =>
         {
             (Simulation sim, Host me, _, _) = World(seed);
             me.Run(async () =>
@@ -57,7 +58,7 @@ public class ServiceResolutionTests
                 Assert.Equal(P(entry.Port), bound.Information.LocalPort);
             });
             Assert.Equal(0, DnsQueries(sim));
-        }).Check(Quick(30));
+        });
     }
 
     private static readonly Gen<string> UnlistedService =
@@ -67,10 +68,10 @@ public class ServiceResolutionTests
         where !ServicesFile.Default.TryGetPort(name, System.Net.Sockets.ProtocolType.Udp, out _)
         select name;
 
-    [Fact]
-    public void A_service_name_missing_from_the_services_file_resolves_through_DNS_SRV_and_the_host_name_through_DNS()
+    [SimNetProperty(MaxTest = 20)]
+    public Property A_service_name_missing_from_the_services_file_resolves_through_DNS_SRV_and_the_host_name_through_DNS()
     {
-        Prop.ForAll(Arb.From(Seed), Arb.From(UnlistedService), Arb.From(Port), (seed, service, port) =>
+        return Prop.ForAll(Arb.From(Seed), Arb.From(UnlistedService), Arb.From(Port), (seed, service, port) =>
         {
             (Simulation sim, Host me, Host peer, DnsServer server) = World(seed);
             server.Zone.Add(DnsRecord.Srv($"_{service}._udp.app.sim.", 0, 10, port, "peer.sim.", TimeSpan.FromMinutes(5)));
@@ -88,7 +89,7 @@ public class ServiceResolutionTests
             });
             Assert.Equal(new[] { "found you" }, heard);
             Assert.True(DnsQueries(sim) >= 2);
-        }).Check(Quick(20));
+        });
     }
 
     [Fact]
@@ -125,10 +126,10 @@ public class ServiceResolutionTests
         Assert.True(DnsQueries(sim) >= 1);
     }
 
-    [Fact]
-    public void A_silent_name_server_makes_ConnectAsync_fail_after_timeout_times_attempts_with_status_NonAuthoritativeHostNotFound()
+    [SimNetProperty(MaxTest = 10)]
+    public Property A_silent_name_server_makes_ConnectAsync_fail_after_timeout_times_attempts_with_status_NonAuthoritativeHostNotFound()
     {
-        Prop.ForAll(Arb.From(Seed), Gen.Choose(1, 3).ToArbitrary(), (seed, attempts) =>
+        return Prop.ForAll(Arb.From(Seed), Gen.Choose(1, 3).ToArbitrary(), (seed, attempts) =>
         {
             (Simulation sim, Host me, _, _) = World(seed);
             me.Resolver.Settings.NameServers.Clear();
@@ -146,6 +147,6 @@ public class ServiceResolutionTests
                 Assert.Equal(unchecked((int)0x80072AFA), e.HResult);
             });
             Assert.InRange(took, TimeSpan.FromSeconds(2 * attempts) - TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(2 * attempts) + TimeSpan.FromMilliseconds(50));
-        }).Check(Quick(10));
+        });
     }
 }

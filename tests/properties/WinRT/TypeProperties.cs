@@ -1,6 +1,7 @@
 using System.Net;
 using FsCheck;
 using FsCheck.Fluent;
+using SimNet.Testing;
 using SimNet.Topology;
 using SimNet.Windows.Networking;
 using SimNet.Windows.Networking.Connectivity;
@@ -33,10 +34,10 @@ public class TypeProperties
         from n in Gen.Choose(1, 4) from labels in Gen.ArrayOf(Label, n) from dot in Gen.Elements(true, false)
         select string.Join('.', labels) + (dot ? "." : string.Empty);
 
-    [Fact]
-    public void HostName_classifies_IPv4_literals_as_Ipv4_with_dotted_decimal_canonical_name()
+    [SimNetProperty]
+    public Property HostName_classifies_IPv4_literals_as_Ipv4_with_dotted_decimal_canonical_name()
     {
-        Prop.ForAll(Arb.From(V4), a =>
+        return Prop.ForAll(Arb.From(V4), a =>
         {
             var h = new HostName(a.ToString());
             Assert.Equal(HostNameType.Ipv4, h.Type);
@@ -44,13 +45,13 @@ public class TypeProperties
             Assert.Equal(a.ToString(), h.RawName);
             Assert.Equal(h.CanonicalName, h.DisplayName);
             Assert.Null(h.IPInformation);
-        }).Check(Quick(100));
+        });
     }
 
-    [Fact]
-    public void HostName_classifies_IPv6_literals_as_Ipv6_and_equal_addresses_written_differently_are_IsEqual()
+    [SimNetProperty]
+    public Property HostName_classifies_IPv6_literals_as_Ipv6_and_equal_addresses_written_differently_are_IsEqual()
     {
-        Prop.ForAll(Arb.From(V6), a =>
+        return Prop.ForAll(Arb.From(V6), a =>
         {
             string expanded = string.Join(':', Enumerable.Range(0, 8).Select(i => ((a.GetAddressBytes()[2 * i] << 8) | a.GetAddressBytes()[(2 * i) + 1]).ToString("X4", System.Globalization.CultureInfo.InvariantCulture)));
             var compact = new HostName(a.ToString());
@@ -63,13 +64,13 @@ public class TypeProperties
             Assert.True(compact.IsEqual(upper));
             Assert.True(bracketed.IsEqual(compact));
             Assert.Equal(0, HostName.Compare(expanded, a.ToString()));
-        }).Check(Quick(100));
+        });
     }
 
-    [Fact]
-    public void HostName_treats_domain_names_case_insensitively_and_ignores_a_trailing_dot()
+    [SimNetProperty]
+    public Property HostName_treats_domain_names_case_insensitively_and_ignores_a_trailing_dot()
     {
-        Prop.ForAll(Arb.From(DomainNames), Arb.From(DomainNames), (x, y) =>
+        return Prop.ForAll(Arb.From(DomainNames), Arb.From(DomainNames), (x, y) =>
         {
             var a = new HostName(x);
             if (a.Type != HostNameType.DomainName)
@@ -85,7 +86,7 @@ public class TypeProperties
             int c = HostName.Compare(x, y);
             Assert.Equal(-c, HostName.Compare(y, x));
             Assert.Equal(c == 0, a.IsEqual(b));
-        }).Check(Quick(100));
+        });
     }
 
     [Fact]
@@ -145,26 +146,31 @@ public class TypeProperties
         Assert.Equal(SocketErrorStatus.Unknown, SocketError.GetStatus(win32));
     }
 
-    [Fact]
-    public void GetStatus_is_Unknown_for_HRESULTs_that_are_not_socket_errors()
+    [SimNetProperty(MaxTest = 300)]
+    public Property GetStatus_is_Unknown_for_HRESULTs_that_are_not_socket_errors()
     {
-        Prop.ForAll(Gen.Choose(0, 0xFFFF).ToArbitrary(), code =>
+        return Prop.ForAll(Gen.Choose(0, 0xFFFF).ToArbitrary(), code =>
         {
             bool mapped = Win32Table.Any(row => (int)row[0] == code);
             SocketErrorStatus s = SocketError.GetStatus(unchecked((int)(0x80070000u | (uint)code)));
             Assert.Equal(mapped, s != SocketErrorStatus.Unknown);
             Assert.Equal(SocketErrorStatus.Unknown, SocketError.GetStatus(unchecked((int)(0x80040000u | (uint)code))));
-        }).Check(Quick(300));
+        });
+    }
+
+    [Fact]
+    public void GetStatus_is_Unknown_for_HRESULTs_that_are_not_socket_errors_examples()
+    {
         Assert.Equal(SocketErrorStatus.Unknown, SocketError.GetStatus(unchecked((int)0x8000000E)));
         Assert.Equal(SocketErrorStatus.Unknown, SocketError.GetStatus(unchecked((int)0x80070057)));
         Assert.Equal(SocketErrorStatus.Unknown, SocketError.GetStatus(0));
         Assert.Equal(SocketErrorStatus.CertificateExpired, SocketError.GetStatus(unchecked((int)0x800B0101)));
     }
 
-    [Fact]
-    public void GetHostNames_lists_the_host_name_then_the_addresses_of_up_adapters_in_order_with_adapter_and_prefix()
+    [SimNetProperty(MaxTest = 40)]
+    public Property GetHostNames_lists_the_host_name_then_the_addresses_of_up_adapters_in_order_with_adapter_and_prefix()
     {
-        Prop.ForAll(Arb.From(Seed), Arb.From(Adapters), (seed, specs) =>
+        return Prop.ForAll(Arb.From(Seed), Arb.From(Adapters), (seed, specs) =>
         {
             Star star = Star.Build(seed, specs);
             IReadOnlyList<HostName> names = Array.Empty<HostName>();
@@ -195,20 +201,25 @@ public class TypeProperties
             }
 
             Assert.Equal(expected, names.Skip(1).Select(n => (n.CanonicalName, n.IPInformation!.NetworkAdapter.Adapter.Name, (int)n.IPInformation.PrefixLength!.Value)));
-        }).Check(Quick(40));
+        });
     }
 
-    [Fact]
-    public void NetworkAdapterId_is_a_version_5_guid_stable_across_runs_and_distinct_per_adapter()
+    [SimNetProperty(MaxTest = 20)]
+    public Property NetworkAdapterId_is_a_version_5_guid_stable_across_runs_and_distinct_per_adapter()
     {
-        Prop.ForAll(Arb.From(Adapters), specs =>
+        return Prop.ForAll(Arb.From(Adapters), specs =>
         {
             Guid[] Ids() => Star.Build(1, specs).Me.Adapters.Select(a => SimNet.Windows.Networking.Connectivity.NetworkAdapter.From(a).NetworkAdapterId).ToArray();
             Guid[] ids = Ids();
             Assert.Equal(ids, Ids());
             Assert.Equal(ids.Length, ids.Distinct().Count());
             Assert.All(ids, g => Assert.Equal('5', g.ToString()[14]));
-        }).Check(Quick(20));
+        });
+    }
+
+    [Fact]
+    public void NetworkAdapterId_is_a_version_5_guid_stable_across_runs_and_distinct_per_adapter_examples()
+    {
         var sim = new Simulation(1);
         var host = sim.AddHost("h");
         var wifi = SimNet.Windows.Networking.Connectivity.NetworkAdapter.From(host.AddAdapter("wlan0", sim.AddSegment("air")));
@@ -242,12 +253,12 @@ public class TypeProperties
 
     private static readonly DateTimeOffset VirtualEpoch = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
-    [Fact]
-    public void DataWriter_then_DataReader_round_trips_typed_values_in_either_byte_order_and_any_encoding_through_a_datagram()
+    [SimNetProperty(MaxTest = 60)]
+    public Property DataWriter_then_DataReader_round_trips_typed_values_in_either_byte_order_and_any_encoding_through_a_datagram()
     {
         var orders = Gen.Elements(ByteOrder.BigEndian, ByteOrder.LittleEndian);
         var encodings = Gen.Elements(UnicodeEncoding.Utf8, UnicodeEncoding.Utf16LE, UnicodeEncoding.Utf16BE);
-        Prop.ForAll(Arb.From(Gen.ListOf(Items)), Arb.From(from o in orders from e in encodings select (o, e)), (items, oe) =>
+        return Prop.ForAll(Arb.From(Gen.ListOf(Items)), Arb.From(from o in orders from e in encodings select (o, e)), (items, oe) =>
         {
             Star star = Star.Build(1, new[] { new AdapterSpec(true, true, false) });
             bool[] results = Array.Empty<bool>();
@@ -278,7 +289,7 @@ public class TypeProperties
             });
             Assert.Equal(items.Select(_ => true), results);
             Assert.Equal(0u, leftover);
-        }).Check(Quick(60));
+        });
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using DatagramSocketChat;
 using FsCheck;
 using FsCheck.Fluent;
+using SimNet.Testing;
 using SimNet.Tracing;
 using SimNet.Windows.Networking.Sockets;
 using Xunit;
@@ -21,10 +22,10 @@ public class TypicalOrderTests
         from cs in Gen.ArrayOf(Gen.Elements("abc xyz-éü日?!".ToCharArray()), n)
         select new string(cs);
 
-    [Fact]
-    public void The_typical_order_of_operations_works_end_to_end_in_the_sample()
+    [SimNetProperty(MaxTest = 25)]
+    public Property The_typical_order_of_operations_works_end_to_end_in_the_sample()
     {
-        Prop.ForAll(Arb.From(Seed), Arb.From(from n in Gen.Choose(1, 6) from ms in Gen.ArrayOf(Message, n) select ms), (seed, messages) =>
+        return Prop.ForAll(Arb.From(Seed), Arb.From(from n in Gen.Choose(1, 6) from ms in Gen.ArrayOf(Message, n) select ms), (seed, messages) =>
         {
             ChatResult r = ChatDemo.Run(seed, TextWriter.Null, messages);
             Assert.Equal(messages.Select(m => "echo: " + m), r.AliceHeard);
@@ -33,6 +34,6 @@ public class TypicalOrderTests
             Assert.Equal(new[] { "bob" }, r.ConnectedBroadcastHeard);
             Assert.Equal(new[] { "bob", "dave" }, r.StreamBroadcastHeard);
             Assert.Equal(r.Sim.Trace.Hash, ChatDemo.Run(seed, TextWriter.Null, messages).Sim.Trace.Hash);
-        }).Check(Quick(25));
+        });
     }
 }

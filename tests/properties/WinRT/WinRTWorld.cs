@@ -69,7 +69,6 @@ internal static class WinRTWorld
 
     public static readonly Gen<int> Port = Gen.Choose(1024, 32000);
 
-    public static Config Quick(int tests = 40) => Config.QuickThrowOnFailure.WithMaxTest(tests);
 
     public static string Text(DatagramSocketMessageReceivedEventArgs e) => DatagramSocketChat.ChatDemo.ReadAll(e);
 

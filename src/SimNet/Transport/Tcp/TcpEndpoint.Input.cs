@@ -124,7 +124,16 @@ internal sealed partial class TcpEndpoint
         uint length = (uint)p.Length + (syn ? 1u : 0u) + (fin ? 1u : 0u);
         lastHeardTicks = sim.Clock.NowTicks;
         keepAliveProbes = 0;
-        persistProbes = 0; // the peer is alive, even if its window stays shut
+        if (persistProbes > 0)
+        {
+            persistProbes = 0; // the peer is alive, even if its window stays shut
+            if (p.Window == 0)
+            {
+                // It answered the probe and keeps the window shut: from here on the probes alone can
+                // go on forever (as on Linux), so they no longer count as something that may end a wait.
+                ArmPersist();
+            }
+        }
 
         if (!IsAcceptable(seq, length))
         {

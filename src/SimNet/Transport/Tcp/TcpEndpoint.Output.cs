@@ -1,3 +1,5 @@
+using System.Net;
+using SimNet.Kernel;
 using System.Net.Sockets;
 using SimNet.Ip;
 using SimNet.Topology;
@@ -12,14 +14,11 @@ internal sealed partial class TcpEndpoint
     private const int LingerTimer = 2; // TIME_WAIT, or FIN_WAIT_2 of an orphan
     private const int KeepAliveTimer = 3;
     private const int DelayedAckTimer = 4;
-    private const int TimerKinds = 5;
 
     /// <summary>Linux's minimum delayed-ACK time (TCP_DELACK_MIN).</summary>
     private static readonly long DelayedAckTicks = TimeSpan.FromMilliseconds(40).Ticks;
 
     private int segmentsNotAcknowledged;
-
-    private readonly long[] timerGenerations = new long[TimerKinds];
 
     private uint iss;
     private uint sndUna;
@@ -144,7 +143,32 @@ internal sealed partial class TcpEndpoint
         p.TcpFlags = flags;
         p.Window = ReceiveWindow;
         lastAdvertisedWindow = p.Window;
-        Stack.Transmit(p, LocalAddress!, LocalPort, RemoteAddress!, RemotePort);
+        Stack.Transmit(p, RouteToPeer(), LocalPort, RemoteAddress!, RemotePort);
+    }
+
+    private RouteDecision routed;
+    private IPAddress? routedFrom;
+    private IPAddress? routedTo;
+    private int routedVersion = -1;
+
+    /// <summary>
+    /// The route decision for this connection's segments, decided again only when the topology
+    /// changed (<see cref="Simulation.TopologyVersion"/>) or the addresses did, as UDP sockets do.
+    /// </summary>
+    private RouteDecision RouteToPeer()
+    {
+        int version = Host.Simulation.TopologyVersion;
+        IPAddress from = LocalAddress!;
+        IPAddress to = RemoteAddress!;
+        if (version != routedVersion || !ReferenceEquals(from, routedFrom) || !ReferenceEquals(to, routedTo))
+        {
+            routed = Host.Route(to, from, 0);
+            routedFrom = from;
+            routedTo = to;
+            routedVersion = version;
+        }
+
+        return routed;
     }
 
     /// <summary>Sends new data as far as the peer's window, Nagle and our buffer allow, then the FIN once everything is out.</summary>
@@ -271,63 +295,72 @@ internal sealed partial class TcpEndpoint
 
     // ---------------------------------------------------------------- timers
 
-    private void Arm(int kind, long delayTicks)
-    {
-        long generation = ++timerGenerations[kind];
-        Host.Simulation.Schedule(delayTicks, this, null, (generation * TimerKinds) + kind);
-    }
-
-    private void CancelTimer(int kind)
-    {
-        timerGenerations[kind]++;
-        if (kind == RetransmitTimer)
-        {
-            armedRetransmit = false;
-        }
-    }
-
-    private void CancelTimers()
-    {
-        for (int i = 0; i < TimerKinds; i++)
-        {
-            CancelTimer(i);
-        }
-    }
-
-    private bool armedRetransmit;
-
-    private void ArmRetransmit()
-    {
-        armedRetransmit = true;
-        Arm(RetransmitTimer, CurrentRto);
-    }
+    private void ArmRetransmit() => Arm(RetransmitTimer, CurrentRto);
 
     private void ArmRetransmitIfIdle()
     {
-        if (!armedRetransmit)
+        if (!IsArmed(RetransmitTimer))
         {
             ArmRetransmit();
         }
     }
 
-    private void ArmPersist() => Arm(PersistTimer, Math.Min(BaseRto << Math.Min(persistBackoff, 30), Stack.MaxRto.Ticks));
+    private long PersistInterval => Math.Min(BaseRto << Math.Min(persistBackoff, 30), Stack.MaxRto.Ticks);
+
+    /// <summary>
+    /// Whether the zero-window probes can end no wait: the peer's connection is there, up, and its
+    /// receive window is still shut. A peer that read since its last answer (and whose window update was
+    /// lost or held back) will open the window on the next probe, so the probe is real work then.
+    /// </summary>
+    bool IHousekeeper.IsFutile
+    {
+        get
+        {
+            if (sndWnd > 0 || sendBuffer.Count == 0 || RemoteAddress is null || LocalAddress is null)
+            {
+                return true; // the timer will find nothing to do when it fires
+            }
+
+            IReadOnlyList<Host> hosts = Host.Simulation.Hosts;
+            for (int i = 0; i < hosts.Count; i++)
+            {
+                Host h = hosts[i];
+                if (h.IsUp && h.FindAdapterOwning(AddressRules.Unmap(RemoteAddress)) is not null && h.Tcp is TcpStack stack)
+                {
+                    TcpEndpoint? peer = stack.Find(RemoteAddress, RemotePort, LocalAddress, LocalPort)
+                        ?? stack.Find(AddressRules.Unmap(RemoteAddress), RemotePort, AddressRules.Unmap(LocalAddress), LocalPort);
+                    return peer is not null && peer.ReceiveWindow == 0;
+                }
+            }
+
+            return false; // no peer: unanswered probes will end the connection
+        }
+    }
+
+    /// <summary>
+    /// Arms the zero-window probe. Once a probe was sent (backoff above 0) and the peer answered every
+    /// one since (no unanswered probe), the probes alone can go on forever, as on Linux: the timer is then
+    /// housekeeping (<see cref="SimNet.Kernel.TimerEntry.Housekeeper"/>), so a wait that only it could end is
+    /// reported as a deadlock instead of spinning.
+    /// </summary>
+    private void ArmPersist()
+    {
+        timers ??= NewTimers();
+        CancelTimer(PersistTimer); // the housekeeping mark changes only while disarmed
+        timers[PersistTimer].Housekeeper = persistBackoff > 0 && persistProbes == 0 ? this : null;
+        Arm(PersistTimer, PersistInterval);
+    }
 
     private void ArmLinger(TimeSpan after) => Arm(LingerTimer, after.Ticks);
 
     private void ArmKeepAlive(TimeSpan after) => Arm(KeepAliveTimer, after.Ticks);
 
-    void Kernel.IEventHandler.OnEvent(object? state, long tag)
+    /// <summary>Timer <paramref name="kind"/> fell due (it is disarmed now; the handlers re-arm what continues).</summary>
+    private void OnTimer(int kind)
     {
-        int kind = (int)(tag % TimerKinds);
-        if (tag / TimerKinds != timerGenerations[kind])
-        {
-            return; // cancelled or re-armed since
-        }
-
         switch (kind)
         {
             case RetransmitTimer:
-                armedRetransmit = false;
                 OnRetransmitTimeout();
                 break;
             case PersistTimer:

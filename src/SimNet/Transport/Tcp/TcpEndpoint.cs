@@ -22,8 +22,8 @@ internal interface ITcpWaiter
 /// (WouldBlock when the caller should wait); the socket API layer turns those into exceptions and
 /// waits. All members run under the simulation's lock.
 /// </summary>
-/// <remarks>The user calls are in this file; segment arrival in <c>TcpEndpoint.Input.cs</c>; sending and timers in <c>TcpEndpoint.Output.cs</c>.</remarks>
-internal sealed partial class TcpEndpoint : IEventHandler
+/// <remarks>The user calls are in this file; segment arrival in <c>TcpEndpoint.Input.cs</c>; sending and timer expiry in <c>TcpEndpoint.Output.cs</c>; how timers are kept on the agenda in <c>TcpEndpoint.Timers.cs</c>.</remarks>
+internal sealed partial class TcpEndpoint : IHousekeeper, IPortBinding
 {
     private readonly List<ITcpWaiter> waiters = new();
     private readonly List<TcpEndpoint> acceptQueue = new();
@@ -353,6 +353,10 @@ internal sealed partial class TcpEndpoint : IEventHandler
             {
                 received = receiveBuffer.Read(buffer);
                 AfterRead();
+                if (State == TcpState.Closed)
+                {
+                    receiveBuffer.Release(); // the last bytes of a finished connection: its memory goes back
+                }
             }
 
             return SocketError.Success;
@@ -470,6 +474,12 @@ internal sealed partial class TcpEndpoint : IEventHandler
                 break;
         }
 
+        if (State == TcpState.Closed)
+        {
+            receiveBuffer.Clear(); // nobody can read it any more
+        }
+
+        receiveBuffer.Release();
         AbortWaiters(SocketError.OperationAborted);
     }
 
@@ -614,6 +624,8 @@ internal sealed partial class TcpEndpoint : IEventHandler
 
         outOfOrder.Clear();
         sendBuffer.Clear();
+        sendBuffer.Release();
+        receiveBuffer.Release(); // only when nothing is left to read
     }
 
     private void QueueFin()

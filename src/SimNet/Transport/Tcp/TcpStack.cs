@@ -7,8 +7,8 @@ using SimNet.Tracing;
 namespace SimNet.Transport.Tcp;
 
 /// <summary>
-/// A host's TCP: the port table (Linux bind rules, separate from UDP's so both may use one port
-/// number), the connection table keyed by address and port pairs, the demultiplexer, and RST for
+/// A host's TCP: the port table (<see cref="PortTable{T}"/>: UDP's rules, its own table so both may
+/// use one port number), the connection table keyed by address and port pairs, the demultiplexer, and RST for
 /// segments nobody wants. Timing constants follow Linux unless noted.
 /// </summary>
 /// <remarks>
@@ -18,10 +18,16 @@ namespace SimNet.Transport.Tcp;
 /// </remarks>
 internal sealed class TcpStack : IProtocolHandler, Faults.ICrashable
 {
-    private readonly List<TcpEndpoint> bound = new();
+    private readonly PortTable<TcpEndpoint> ports;
+    private readonly List<TcpEndpoint> bound; // the port table's list
     private readonly Dictionary<ConnectionKey, TcpEndpoint> connections = new();
 
-    public TcpStack(Host host) => Host = host;
+    public TcpStack(Host host)
+    {
+        Host = host;
+        ports = new PortTable<TcpEndpoint>(host);
+        bound = ports.Entries;
+    }
 
     public Host Host { get; }
 
@@ -76,85 +82,19 @@ internal sealed class TcpStack : IProtocolHandler, Faults.ICrashable
 
     // ---------------------------------------------------------------- port table
 
-    /// <summary>Binds <paramref name="endpoint"/>; port 0 draws an ephemeral port from the seed.</summary>
+    /// <summary>Binds <paramref name="endpoint"/> by the rules of <see cref="PortTable{T}"/> (the same as UDP's); port 0 draws an ephemeral port from the seed.</summary>
     public SocketError Bind(TcpEndpoint endpoint, IPAddress address, int port)
     {
-        IPAddress plain = AddressRules.Unmap(address);
-        if (!AddressRules.IsAny(plain) && Host.FindAdapterOwning(plain) is null)
+        SocketError error = ports.Bind(endpoint, address, port, out int chosen);
+        if (error == SocketError.Success)
         {
-            return SocketError.AddressNotAvailable;
+            endpoint.SetBinding(address, chosen);
         }
 
-        if (port == 0)
-        {
-            port = PickEphemeral(endpoint, address);
-            if (port == 0)
-            {
-                return SocketError.AddressAlreadyInUse;
-            }
-        }
-        else if (Conflicts(endpoint, address, port, ignoreReuse: false))
-        {
-            return SocketError.AddressAlreadyInUse;
-        }
-
-        endpoint.SetBinding(address, port);
-        bound.Add(endpoint);
-        return SocketError.Success;
+        return error;
     }
 
-    public void Unbind(TcpEndpoint endpoint) => bound.Remove(endpoint);
-
-    private int PickEphemeral(TcpEndpoint endpoint, IPAddress address)
-    {
-        int span = UdpStack.EphemeralHigh - UdpStack.EphemeralLow + 1;
-        int start = Host.Simulation.Random.Next(span);
-        for (int i = 0; i < span; i++)
-        {
-            int candidate = UdpStack.EphemeralLow + ((start + i) % span);
-            if (!Conflicts(endpoint, address, candidate, ignoreReuse: true))
-            {
-                return candidate;
-            }
-        }
-
-        return 0;
-    }
-
-    private bool Conflicts(TcpEndpoint newcomer, IPAddress address, int port, bool ignoreReuse)
-    {
-        for (int i = 0; i < bound.Count; i++)
-        {
-            TcpEndpoint other = bound[i];
-            if (other.LocalPort == port && Overlap(other, other.BoundAddress!, newcomer, address)
-                && (ignoreReuse || !(other.ReuseAddress && newcomer.ReuseAddress)))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    /// <summary>Whether two bindings could take the same segment (same address, or a wildcard covering the other's family).</summary>
-    private static bool Overlap(TcpEndpoint a, IPAddress aAddress, TcpEndpoint b, IPAddress bAddress)
-    {
-        bool aAny = AddressRules.IsAny(aAddress);
-        bool bAny = AddressRules.IsAny(bAddress);
-        if (aAny && bAny)
-        {
-            return (a.CoversIPv4 && b.CoversIPv4) || (a.CoversIPv6 && b.CoversIPv6);
-        }
-
-        if (aAny || bAny)
-        {
-            IPAddress specific = AddressRules.Unmap(aAny ? bAddress : aAddress);
-            TcpEndpoint wildcard = aAny ? a : b;
-            return specific.AddressFamily == AddressFamily.InterNetwork ? wildcard.CoversIPv4 : wildcard.CoversIPv6;
-        }
-
-        return AddressRules.Unmap(aAddress).Equals(AddressRules.Unmap(bAddress));
-    }
+    public void Unbind(TcpEndpoint endpoint) => ports.Unbind(endpoint);
 
     // ---------------------------------------------------------------- connection table
 
@@ -256,10 +196,13 @@ internal sealed class TcpStack : IProtocolHandler, Faults.ICrashable
     }
 
     /// <summary>Addresses and sends a segment; a crashed host or a missing route sends nothing (the retransmission timer tries again).</summary>
-    public void Transmit(Packet segment, IPAddress from, int fromPort, IPAddress to, int toPort)
+    public void Transmit(Packet segment, IPAddress from, int fromPort, IPAddress to, int toPort) =>
+        Transmit(segment, Host.Route(to, from, 0), fromPort, to, toPort);
+
+    /// <summary>Like the overload above, with the route already decided (a connection reuses its decision while the topology stands).</summary>
+    public void Transmit(Packet segment, in RouteDecision route, int fromPort, IPAddress to, int toPort)
     {
         Simulation sim = Host.Simulation;
-        RouteDecision route = Host.Route(to, from, 0);
         if (!Host.IsUp || route.Error != SocketError.Success)
         {
             sim.Packets.Return(segment);
@@ -296,7 +239,7 @@ internal sealed class TcpStack : IProtocolHandler, Faults.ICrashable
             e.Vanish();
         }
 
-        bound.Clear();
+        ports.Clear();
         connections.Clear();
     }
 

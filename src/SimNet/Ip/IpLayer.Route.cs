@@ -1,0 +1,262 @@
+using System.Net;
+using System.Net.Sockets;
+using SimNet.Topology;
+using SimNet.Tracing;
+
+namespace SimNet.Ip;
+
+/// <summary>Route and source-address selection (Linux rules; see README, "Routing").</summary>
+internal sealed partial class IpLayer
+{
+    /// <summary>
+    /// Longest-prefix match over connected subnets (up adapters) and static routes. Ties go to the
+    /// connected subnet, then to the earlier adapter or route, so the choice never depends on hashing.
+    /// </summary>
+    internal bool TryLookup(IPAddress destination, out NetworkAdapter adapter, out IPAddress? gateway, out AdapterAddress? connected)
+    {
+        adapter = null!;
+        gateway = null;
+        connected = null;
+        int best = -1;
+        for (int i = 0; i < adapters.Count; i++)
+        {
+            NetworkAdapter candidate = adapters[i];
+            if (!candidate.IsUp)
+            {
+                continue;
+            }
+
+            IReadOnlyList<AdapterAddress> list = candidate.Addresses;
+            for (int j = 0; j < list.Count; j++)
+            {
+                AdapterAddress a = list[j];
+                if (a.PrefixLength > best && a.Network.BaseAddress.AddressFamily == destination.AddressFamily && a.Network.Contains(destination))
+                {
+                    best = a.PrefixLength;
+                    adapter = candidate;
+                    connected = a;
+                }
+            }
+        }
+
+        for (int i = 0; i < routes.Count; i++)
+        {
+            Route r = routes[i];
+            if (r.Adapter.IsUp && r.Destination.PrefixLength > best && r.Destination.BaseAddress.AddressFamily == destination.AddressFamily && r.Destination.Contains(destination))
+            {
+                best = r.Destination.PrefixLength;
+                adapter = r.Adapter;
+                gateway = r.Gateway;
+                connected = null;
+            }
+        }
+
+        return best >= 0;
+    }
+
+    /// <summary>
+    /// Decides how a packet to <paramref name="destination"/> leaves: which adapter, which next hop,
+    /// which source address, and whether it is a broadcast. Follows Linux (see README, "Routing").
+    /// </summary>
+    /// <param name="destination">Where to (IPv4-mapped addresses are unmapped first).</param>
+    /// <param name="boundSource">The socket's bound address, or null/Any when not bound to one.</param>
+    /// <param name="multicastInterface">IP_MULTICAST_IF as an interface index; 0 for none.</param>
+    internal RouteDecision Route(IPAddress destination, IPAddress? boundSource, int multicastInterface)
+    {
+        destination = AddressRules.Unmap(destination);
+        if (boundSource is not null)
+        {
+            boundSource = AddressRules.Unmap(boundSource);
+            if (AddressRules.IsAny(boundSource))
+            {
+                boundSource = null;
+            }
+        }
+
+        AddressFamily family = destination.AddressFamily;
+        if (IPAddress.IsLoopback(destination))
+        {
+            IPAddress src = boundSource ?? (family == AddressFamily.InterNetwork ? IPAddress.Loopback : IPAddress.IPv6Loopback);
+
+            // 127.255.255.255 is lo's broadcast address (Linux has a broadcast route for it), so it needs SO_BROADCAST.
+            return new RouteDecision(SocketError.Success, host.Loopback, null, src, host.Loopback.IsDirectedBroadcast(destination), false, true);
+        }
+
+        if (AddressRules.IsMulticast(destination))
+        {
+            NetworkAdapter? via = null;
+            if (multicastInterface != 0)
+            {
+                via = host.FindAdapter(multicastInterface);
+            }
+            else if (boundSource is not null)
+            {
+                via = host.FindAdapterOwning(boundSource);
+            }
+            else if (TryLookup(destination, out NetworkAdapter found, out _, out _))
+            {
+                via = found;
+            }
+            else if (family == AddressFamily.InterNetworkV6)
+            {
+                // Linux gives every IPv6 adapter a ff00::/8 route: the first adapter up takes IPv6 multicast.
+                via = FirstUpAdapter();
+            }
+
+            if (via is null || !via.IsUp)
+            {
+                return RouteDecision.Fail(SocketError.NetworkUnreachable);
+            }
+
+            if (LoopbackSourceOffLoopback(boundSource, via))
+            {
+                return RouteDecision.Fail(SocketError.InvalidArgument);
+            }
+
+            IPAddress? source = boundSource ?? via.PrimaryAddress(family);
+            if (source is null)
+            {
+                return RouteDecision.Fail(SocketError.AddressNotAvailable);
+            }
+
+            // From a 127.x source the group is sent on lo (Linux picks the source's device): it stays on this host.
+            return new RouteDecision(SocketError.Success, via, null, source, false, true, via.IsLoopback);
+        }
+
+        if (host.FindAdapterOwning(destination) is not null)
+        {
+            return new RouteDecision(SocketError.Success, host.Loopback, null, boundSource ?? destination, false, false, true);
+        }
+
+        if (AddressRules.IsLimitedBroadcast(destination))
+        {
+            NetworkAdapter? via = null;
+            if (boundSource is not null)
+            {
+                via = host.FindAdapterOwning(boundSource);
+            }
+            else if (TryLookup(destination, out NetworkAdapter found, out _, out _))
+            {
+                via = found;
+            }
+
+            if (via is null || !via.IsUp)
+            {
+                return RouteDecision.Fail(SocketError.NetworkUnreachable);
+            }
+
+            // From a 127.x source Linux sends the limited broadcast on lo (the source's device), a
+            // broadcast route like any other (SO_BROADCAST applies): it stays on this host.
+            IPAddress? source = boundSource ?? via.PrimaryAddress(AddressFamily.InterNetwork);
+            return source is null
+                ? RouteDecision.Fail(SocketError.AddressNotAvailable)
+                : new RouteDecision(SocketError.Success, via, null, source, true, false, via.IsLoopback);
+        }
+
+        if (!TryLookup(destination, out NetworkAdapter adapter, out IPAddress? gateway, out AdapterAddress? subnet))
+        {
+            return RouteDecision.Fail(SocketError.NetworkUnreachable);
+        }
+
+        if (LoopbackSourceOffLoopback(boundSource, adapter))
+        {
+            return RouteDecision.Fail(SocketError.InvalidArgument);
+        }
+
+        IPAddress? from = boundSource ?? subnet?.Address ?? PreferredSource(adapter, family);
+        if (from is null)
+        {
+            return RouteDecision.Fail(SocketError.AddressNotAvailable);
+        }
+
+        bool broadcast = gateway is null && subnet?.Broadcast is { } b && b.Equals(destination);
+        return new RouteDecision(SocketError.Success, adapter, broadcast ? null : gateway ?? destination, from, broadcast, false, false);
+    }
+
+    private IPAddress? PreferredSource(NetworkAdapter adapter, AddressFamily family)
+    {
+        IPAddress? a = adapter.PrimaryAddress(family);
+        if (a is not null)
+        {
+            return a;
+        }
+
+        foreach (NetworkAdapter other in adapters)
+        {
+            if (other.IsUp && other.PrimaryAddress(family) is { } b)
+            {
+                return b;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Whether a socket may bind to <paramref name="plain"/> (unmapped), as Linux's inet_bind and
+    /// inet6_bind decide: the wildcard, an address of the host, and for IPv4 also a multicast group,
+    /// 255.255.255.255 or an adapter's broadcast address (the socket then receives only datagrams sent
+    /// to it); an IPv6 multicast group, except one of link or interface scope without a scope id
+    /// (InvalidArgument). Anything else is AddressNotAvailable.
+    /// </summary>
+    internal SocketError CheckBindAddress(IPAddress plain)
+    {
+        if (AddressRules.IsAny(plain) || host.FindAdapterOwning(plain) is not null)
+        {
+            return SocketError.Success;
+        }
+
+        if (plain.AddressFamily == AddressFamily.InterNetwork)
+        {
+            return AddressRules.IsMulticast(plain) || AddressRules.IsLimitedBroadcast(plain) || IsAdapterBroadcast(plain)
+                ? SocketError.Success
+                : SocketError.AddressNotAvailable;
+        }
+
+        if (plain.IsIPv6Multicast)
+        {
+            return AddressRules.NeedsScopeId(plain) ? SocketError.InvalidArgument : SocketError.Success;
+        }
+
+        return SocketError.AddressNotAvailable;
+    }
+
+    /// <summary>
+    /// Linux's __mkroute_output: an IPv4 packet from a 127.x source may leave only by lo; routed out of
+    /// any other adapter (a neighbour, a subnet broadcast, a gateway) the send fails with InvalidArgument.
+    /// </summary>
+    private static bool LoopbackSourceOffLoopback(IPAddress? boundSource, NetworkAdapter via) =>
+        boundSource is not null && !via.IsLoopback && boundSource.AddressFamily == AddressFamily.InterNetwork && IPAddress.IsLoopback(boundSource);
+
+    private NetworkAdapter? FirstUpAdapter()
+    {
+        for (int i = 0; i < adapters.Count; i++)
+        {
+            if (adapters[i].IsUp)
+            {
+                return adapters[i];
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Whether <paramref name="address"/> is the broadcast address of one of the host's adapters (lo's 127.255.255.255 included).</summary>
+    internal bool IsAdapterBroadcast(IPAddress address)
+    {
+        if (host.Loopback.IsDirectedBroadcast(address))
+        {
+            return true;
+        }
+
+        for (int i = 0; i < adapters.Count; i++)
+        {
+            if (adapters[i].IsDirectedBroadcast(address))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}
