@@ -56,7 +56,7 @@ public static class Demo
         sim.After(TimeSpan.FromSeconds(4), s => s.Heal());
 
         var log = new List<string>();
-        Drive.Run(sim, client, async () =>
+        sim.Run(client, async () =>
         {
             await Task.Delay(TimeSpan.FromMilliseconds(100), sim.Clock); // let the service start listening
             using HttpClient http = SimNetHttp.CreateClient(client, timeout: TimeSpan.FromSeconds(2)); // virtual seconds

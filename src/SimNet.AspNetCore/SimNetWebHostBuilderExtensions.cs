@@ -18,13 +18,15 @@ public static class SimNetWebHostBuilderExtensions
     /// <remarks>
     /// Configure the endpoints as usual (<c>ConfigureKestrel(k =&gt; k.ListenAnyIP(80))</c> or URLs); they are
     /// bound on the simulated host. The real socket transport and QUIC are removed, so nothing real is opened.
-    /// Kestrel still hands each new connection (and each HTTP/2 stream) to the thread pool once: see
-    /// docs/http.md for what that means for determinism.
+    /// Kestrel still hands each new connection (and each HTTP/2 stream) to the thread pool; this turns on the
+    /// simulation's <see cref="Simulation.OrderedThreadPool"/>, so those items run one at a time in the order
+    /// Kestrel queued them and the app replays exactly (docs/http.md).
     /// </remarks>
     public static IWebHostBuilder UseSimNet(this IWebHostBuilder builder, Host host)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(host);
+        host.Simulation.OrderedThreadPool = true; // Kestrel's hops to the pool (connections, HTTP/2 streams) run one at a time, in order
         builder.UseKestrel();
         builder.ConfigureServices(services =>
         {

@@ -22,12 +22,14 @@ public static class SimNetHttp
     /// The settings the handler would otherwise run on wall-clock timers are set so they cannot act in the
     /// middle of a simulation: <see cref="SocketsHttpHandler.PooledConnectionIdleTimeout"/> and
     /// <see cref="SocketsHttpHandler.PooledConnectionLifetime"/> are infinite (the pool's cleaning timer is a
-    /// wall-clock timer on the thread pool), and no proxy is used. See docs/http.md for the full list and the
+    /// wall-clock timer on the thread pool), and no proxy is used. It turns on the simulation's
+    /// <see cref="Simulation.OrderedThreadPool"/>, so the handler's hops to the thread pool replay exactly. See docs/http.md for the full list and the
     /// virtual-time alternative of each.
     /// </remarks>
     public static SocketsHttpHandler CreateHandler(Host host)
     {
         ArgumentNullException.ThrowIfNull(host);
+        host.Simulation.OrderedThreadPool = true; // the handler's hops to the pool run one at a time, in order
         return new SocketsHttpHandler
         {
             UseProxy = false,

@@ -21,7 +21,7 @@ public class GrpcTests
     public void Unary_and_server_streaming_calls_work_over_h2c()
     {
         var world = new HttpWorld(21);
-        Drive.Run(world.Sim, world.Client, async () =>
+        world.Sim.Run(world.Client, async () =>
         {
             await using WebApplication app = HttpWorld.BuildGreeterApp(world.Server);
             await app.StartAsync();
@@ -47,7 +47,7 @@ public class GrpcTests
     public void Grpc_deadline_under_ten_percent_loss_is_exceeded_at_its_virtual_instant()
     {
         var world = new HttpWorld(22, new SimNet.Topology.LinkConditions { Latency = TimeSpan.FromMilliseconds(5), Jitter = TimeSpan.FromMilliseconds(3), LossRate = 0.10 });
-        Drive.Run(world.Sim, world.Client, async () =>
+        world.Sim.Run(world.Client, async () =>
         {
             await using WebApplication app = HttpWorld.BuildGreeterApp(world.Server);
             await app.StartAsync();

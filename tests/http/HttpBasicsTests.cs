@@ -13,7 +13,7 @@ public class HttpBasicsTests
     public void Http11_get_reaches_kestrel_on_the_simulated_host_by_dns_name()
     {
         var world = new HttpWorld(1);
-        string body = Drive.Run(world.Sim, world.Client, async () =>
+        string body = world.Sim.Run(world.Client, async () =>
         {
             await using WebApplication app = HttpWorld.BuildApp(world.Server, a => a.MapGet("/hello", (HttpContext c) => $"hello {c.Connection.RemoteIpAddress}"));
             await app.StartAsync();

@@ -13,7 +13,7 @@ public class HttpClientTests
     public void H2c_request_with_prior_knowledge_is_answered_over_http2()
     {
         var world = new HttpWorld(11);
-        Drive.Run(world.Sim, world.Client, async () =>
+        world.Sim.Run(world.Client, async () =>
         {
             await using WebApplication app = HttpWorld.BuildApp(world.Server, a => a.MapGet("/v", (HttpContext c) => c.Request.Protocol));
             await app.StartAsync();
@@ -30,7 +30,7 @@ public class HttpClientTests
     public void Client_timeout_runs_on_virtual_time_and_reports_TimeoutException_inside_TaskCanceledException()
     {
         var world = new HttpWorld(12);
-        Drive.Run(world.Sim, world.Client, async () =>
+        world.Sim.Run(world.Client, async () =>
         {
             await using WebApplication app = HttpWorld.BuildApp(world.Server, a => a.MapGet("/slow", async (TimeProvider clock, CancellationToken aborted) =>
             {
@@ -51,7 +51,7 @@ public class HttpClientTests
     public void Caller_cancellation_stays_a_plain_cancellation()
     {
         var world = new HttpWorld(13);
-        Drive.Run(world.Sim, world.Client, async () =>
+        world.Sim.Run(world.Client, async () =>
         {
             await using WebApplication app = HttpWorld.BuildApp(world.Server, a => a.MapGet("/slow", async (TimeProvider clock, CancellationToken aborted) =>
             {
@@ -72,7 +72,7 @@ public class HttpClientTests
     public void Unknown_name_fails_with_the_HostNotFound_socket_error_inside_HttpRequestException()
     {
         var world = new HttpWorld(14);
-        Drive.Run(world.Sim, world.Client, async () =>
+        world.Sim.Run(world.Client, async () =>
         {
             using HttpClient client = SimNetHttp.CreateClient(world.Client);
             var e = await Assert.ThrowsAsync<HttpRequestException>(() => client.GetStringAsync("http://nowhere.sim/"));

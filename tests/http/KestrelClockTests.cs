@@ -23,7 +23,7 @@ public class KestrelClockTests
         Version framework = typeof(IServer).Assembly.GetName().Version!;
         Assert.True(framework.Major == 10, $"SimNet.AspNetCore was built and tested against ASP.NET Core 10.0, this is {framework}");
         var world = new HttpWorld(7);
-        Drive.Run(world.Sim, world.Server, async () =>
+        world.Sim.Run(world.Server, async () =>
         {
             await using WebApplication app = HttpWorld.BuildApp(world.Server, a => a.MapGet("/", () => "ok"));
             var server = app.Services.GetRequiredService<IServer>();
@@ -42,7 +42,7 @@ public class KestrelClockTests
     public void Date_header_is_the_virtual_time_of_the_response()
     {
         var world = new HttpWorld(2);
-        Drive.Run(world.Sim, world.Client, async () =>
+        world.Sim.Run(world.Client, async () =>
         {
             await using WebApplication app = HttpWorld.BuildApp(world.Server, a => a.MapGet("/", () => "ok"));
             await app.StartAsync();
@@ -60,7 +60,7 @@ public class KestrelClockTests
     public void Keep_alive_timeout_closes_an_idle_connection_after_that_much_virtual_time()
     {
         var world = new HttpWorld(3);
-        Drive.Run(world.Sim, world.Client, async () =>
+        world.Sim.Run(world.Client, async () =>
         {
             await using WebApplication app = HttpWorld.BuildApp(
                 world.Server,
@@ -85,7 +85,7 @@ public class KestrelClockTests
     public void Request_headers_timeout_answers_408_after_that_much_virtual_time()
     {
         var world = new HttpWorld(4);
-        Drive.Run(world.Sim, world.Client, async () =>
+        world.Sim.Run(world.Client, async () =>
         {
             await using WebApplication app = HttpWorld.BuildApp(
                 world.Server,
@@ -107,7 +107,7 @@ public class KestrelClockTests
     public void Heartbeat_beats_in_virtual_time_only_while_a_connection_is_open()
     {
         var world = new HttpWorld(5);
-        Drive.Run(world.Sim, world.Client, async () =>
+        world.Sim.Run(world.Client, async () =>
         {
             await using WebApplication app = HttpWorld.BuildApp(world.Server, a => a.MapGet("/", () => "ok"));
             await app.StartAsync();

@@ -16,7 +16,7 @@ public class ScenarioTests
     public void Service_is_reached_by_its_dns_name_through_the_simulated_dns_server()
     {
         var world = new HttpWorld(31);
-        Drive.Run(world.Sim, world.Client, async () =>
+        world.Sim.Run(world.Client, async () =>
         {
             await using WebApplication app = HttpWorld.BuildGreeterApp(world.Server);
             await app.StartAsync();
@@ -37,7 +37,7 @@ public class ScenarioTests
         HttpWorld.RunGreeterAsSoftware(world.Server);
         world.Sim.After(TimeSpan.FromSeconds(1), s => world.Server.Crash());
         world.Sim.After(TimeSpan.FromSeconds(3), s => world.Server.Restart());
-        Drive.Run(world.Sim, world.Client, async () =>
+        world.Sim.Run(world.Client, async () =>
         {
             await Task.Delay(TimeSpan.FromMilliseconds(500), world.Sim.Clock); // the server is up and listening
             using HttpClient http = SimNetHttp.CreateClient(world.Client, TimeSpan.FromSeconds(10));
@@ -62,7 +62,7 @@ public class ScenarioTests
         HttpWorld.RunGreeterAsSoftware(world.Server);
         world.Sim.After(TimeSpan.FromSeconds(1), s => s.Partition(world.Client, world.Server));
         world.Sim.After(TimeSpan.FromSeconds(8), s => s.Heal());
-        Drive.Run(world.Sim, world.Client, async () =>
+        world.Sim.Run(world.Client, async () =>
         {
             await Task.Delay(TimeSpan.FromSeconds(2), world.Sim.Clock);
             using HttpClient http = SimNetHttp.CreateClient(world.Client, TimeSpan.FromSeconds(2));
@@ -102,7 +102,7 @@ public class ScenarioTests
         {
             using (world.Sim.Capture(file))
             {
-                Drive.Run(world.Sim, world.Client, async () =>
+                world.Sim.Run(world.Client, async () =>
                 {
                     await using WebApplication app = HttpWorld.BuildGreeterApp(world.Server);
                     await app.StartAsync();

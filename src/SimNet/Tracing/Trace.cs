@@ -56,6 +56,18 @@ public sealed class Trace
 
     internal Func<long>? OffThreadDepartures { get; set; }
 
+    /// <summary>
+    /// With <see cref="Simulation.OrderedThreadPool"/> on: thread-pool items of the simulation that ran outside
+    /// the order (never handed to a pool thread within two seconds, or still queued when nobody drove). Zero
+    /// means every thread-pool item ran alone and in queue order, so the run replays exactly.
+    /// </summary>
+    public long ThreadPoolItemsUnordered => OffThreadUnordered?.Invoke() ?? 0;
+
+    internal Func<long>? OffThreadUnordered { get; set; }
+
+    /// <summary>Whether thread-pool work items ran one at a time in queue order (<see cref="Simulation.OrderedThreadPool"/>).</summary>
+    internal Func<bool>? OffThreadOrdered { get; set; }
+
     /// <summary>One paragraph: the event counts by kind, the drops by reason, the hash, and whether code left the driving thread.</summary>
     public string Summary()
     {
@@ -80,7 +92,9 @@ public sealed class Trace
             + $"; hash {Hash:x16}; "
             + (departures == 0
                 ? "every continuation ran on the driving thread (deterministic)"
-                : $"{departures} continuation(s) ran on other threads (time was held for them, but their order among themselves is not guaranteed)");
+                : OffThreadOrdered?.Invoke() == true && ThreadPoolItemsUnordered == 0
+                    ? $"{departures} continuation(s) ran on other threads, one at a time in queue order (deterministic)"
+                    : $"{departures} continuation(s) ran on other threads (time was held for them, but their order among themselves is not guaranteed)");
     }
 
     /// <summary>Whether anyone needs the <see cref="TraceEvent"/> itself: it is kept, or someone listens.</summary>

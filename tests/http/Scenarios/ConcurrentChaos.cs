@@ -30,7 +30,7 @@ internal static class ConcurrentChaos
         world.Sim.After(TimeSpan.FromSeconds(4), s => s.Heal());
         world.Sim.After(TimeSpan.FromSeconds(6), s => world.Server.Crash());
         world.Sim.After(TimeSpan.FromSeconds(7), s => world.Server.Restart());
-        Drive.Run(world.Sim, world.Client, async () =>
+        world.Sim.Run(world.Client, async () =>
         {
             await Task.Delay(TimeSpan.FromMilliseconds(200), world.Sim.Clock);
             using HttpClient http = SimNetHttp.CreateClient(world.Client, TimeSpan.FromSeconds(1.5));

@@ -1,0 +1,67 @@
+using System.Diagnostics.Tracing;
+
+namespace SimNet.Kernel;
+
+/// <summary>
+/// Listens to the runtime's own thread-pool events (FrameworkEventSource's ThreadPoolEnqueueWork and
+/// ThreadPoolDequeueWork, which the runtime raises synchronously on the queuing and on the dequeuing
+/// thread, naming the work item by its hash code) and hands them to one simulation's
+/// <see cref="OffThreadWork"/>, which orders the simulation's work items.
+/// </summary>
+/// <remarks>
+/// An event listener is registered process-wide until disposed. The tap holds its simulation weakly, so
+/// a simulation nobody references is collected; the tap then disposes itself at its next event.
+/// Every live tap sees every thread-pool item of the process, so taps exist only for simulations
+/// that asked for ordered thread-pool work (<see cref="Simulation.OrderedThreadPool"/>).
+/// </remarks>
+internal sealed class ThreadPoolTap : EventListener
+{
+    private const string FrameworkEventSourceName = "System.Diagnostics.Eventing.FrameworkEventSource";
+    private const int EnqueueEventId = 30;
+    private const int DequeueEventId = 31;
+    private const EventKeywords ThreadPoolKeywords = (EventKeywords)0x12; // ThreadPool | ThreadTransfer
+
+    // Set after the base constructor, which already announces existing sources; those are enabled then
+    // (enabling does not need the owner), and events arriving before the owner is set are not ours.
+    private WeakReference<OffThreadWork>? owner;
+
+    public ThreadPoolTap(OffThreadWork owner) => this.owner = new WeakReference<OffThreadWork>(owner);
+
+    protected override void OnEventSourceCreated(EventSource eventSource)
+    {
+        if (eventSource.Name == FrameworkEventSourceName)
+        {
+            EnableEvents(eventSource, EventLevel.Verbose, ThreadPoolKeywords);
+        }
+    }
+
+    protected override void OnEventWritten(EventWrittenEventArgs eventData)
+    {
+        if (eventData.EventId is not (EnqueueEventId or DequeueEventId) || eventData.Payload is not { Count: > 0 } payload || payload[0] is not long id)
+        {
+            return;
+        }
+
+        if (owner is null)
+        {
+            return;
+        }
+
+        if (!owner.TryGetTarget(out OffThreadWork? work))
+        {
+            // Not from inside the runtime's dispatch to this listener: from a pool thread, later.
+            owner = null;
+            ThreadPool.UnsafeQueueUserWorkItem(static tap => tap.Dispose(), this, preferLocal: false);
+            return;
+        }
+
+        if (eventData.EventId == EnqueueEventId)
+        {
+            work.OnEnqueued(id);
+        }
+        else
+        {
+            work.OnDequeued(id);
+        }
+    }
+}
