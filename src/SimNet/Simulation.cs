@@ -55,7 +55,7 @@ public sealed partial class Simulation
         context = new SimulationSynchronizationContext(this);
         OffThread = new OffThreadWork(this);
         Trace.OffThreadDepartures = () => OffThread.Departures;
-        Trace.OffThreadUnordered = () => OffThread.Abandoned;
+        Trace.OffThreadUnordered = () => OffThread.Unordered;
         Trace.OffThreadOrdered = () => OffThread.Ordered;
     }
 

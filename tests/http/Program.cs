@@ -49,6 +49,28 @@ public static class Program
             return 0;
         }
 
+        if (args.Length == 4 && args[0] == "dump")
+        {
+            // dump RUNS SEED DIR: writes the trace of each distinct hash to DIR/HASH.txt, with the run's summary.
+            int runs = int.Parse(args[1], CultureInfo.InvariantCulture);
+            long seed = long.Parse(args[2], CultureInfo.InvariantCulture);
+            Directory.CreateDirectory(args[3]);
+            for (int i = 0; i < runs; i++)
+            {
+                ConcurrentChaos.Run(seed, concurrent: true, keep: sim =>
+                {
+                    string file = Path.Combine(args[3], $"{sim.Trace.Hash:x16}.txt");
+                    Console.WriteLine($"{sim.Trace.Hash:x16} {sim.Trace.Summary()} unordered {sim.Trace.ThreadPoolItemsUnordered}");
+                    if (!File.Exists(file))
+                    {
+                        File.WriteAllText(file, sim.Trace.Dump());
+                    }
+                });
+            }
+
+            return 0;
+        }
+
         Console.Error.WriteLine("usage: SimNet.Http.Tests hash SEED seq|conc | measure RUNS SEED [seq|conc]");
         return 2;
     }

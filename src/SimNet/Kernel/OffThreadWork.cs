@@ -99,24 +99,33 @@ internal sealed class OffThreadWork
 
             running.Add(new Runner { Thread = thread, Host = Topology.Host.Current?.Name, Since = Stopwatch.GetTimestamp() }); // wall clock: only for the guard's report
             departures++;
+            if (Ordered)
+            {
+                unorderedArrivals++;
+            }
+
             Volatile.Write(ref runningCount, running.Count);
         }
     }
 
     private void Left()
     {
-        Thread thread = Thread.CurrentThread;
         lock (gate)
         {
-            for (int i = 0; i < running.Count; i++)
+            RemoveRunnerLocked(Thread.CurrentThread);
+        }
+    }
+
+    private void RemoveRunnerLocked(Thread thread)
+    {
+        for (int i = 0; i < running.Count; i++)
+        {
+            if (running[i].Thread == thread)
             {
-                if (running[i].Thread == thread)
-                {
-                    running.RemoveAt(i);
-                    Volatile.Write(ref runningCount, running.Count);
-                    Monitor.PulseAll(gate);
-                    return;
-                }
+                running.RemoveAt(i);
+                Volatile.Write(ref runningCount, running.Count);
+                Monitor.PulseAll(gate);
+                return;
             }
         }
     }
@@ -135,6 +144,7 @@ internal sealed class OffThreadWork
     private int queuedCount;
     private ThreadPoolTap? tap;
     private long abandoned;
+    private long unorderedArrivals;
 
     /// <summary>Whether the simulation's thread-pool items run one at a time in queue order (see <see cref="Simulation.OrderedThreadPool"/>).</summary>
     public bool Ordered
@@ -150,6 +160,7 @@ internal sealed class OffThreadWork
             if (value)
             {
                 tap = new ThreadPoolTap(this);
+                tap.WaitUntilListening();
             }
             else
             {
@@ -173,13 +184,27 @@ internal sealed class OffThreadWork
     /// <summary>Items queued by the simulation's code that have not started yet (ordered mode only).</summary>
     public int QueuedCount => Volatile.Read(ref queuedCount);
 
-    /// <summary>Items the driver stopped waiting for because no pool thread ever took them (a task run inline by a waiter, or a hash collision).</summary>
-    public long Abandoned => Interlocked.Read(ref abandoned);
+    /// <summary>
+    /// Pieces of the simulation's code that ran on a pool thread outside the order: items the driver stopped
+    /// waiting for because no pool thread took them (a task a waiter ran inline), items still queued when nobody
+    /// drove, and code that arrived on a pool thread that was not granted a turn (a continuation queued by a
+    /// thread the tap could not tell was the simulation's).
+    /// </summary>
+    public long Unordered
+    {
+        get
+        {
+            lock (gate)
+            {
+                return abandoned + unorderedArrivals;
+            }
+        }
+    }
 
     /// <summary>The runtime queued a thread-pool item (on the queuing thread): the simulation's when its code queued it.</summary>
     internal void OnEnqueued(long id)
     {
-        if (!simulation.IsDriverThread && !ReferenceEquals(Marker.Value, simulation))
+        if (!simulation.IsDriverThread && !ReferenceEquals(Marker.Value, simulation) && !IsGrantedThread(Thread.CurrentThread))
         {
             return;
         }
@@ -198,6 +223,19 @@ internal sealed class OffThreadWork
     /// </summary>
     internal void OnDequeued(long id)
     {
+        if (Volatile.Read(ref grantedCount) > 0)
+        {
+            // A thread granted an item has finished it when it takes the next one.
+            lock (gate)
+            {
+                if (granted.Remove(Thread.CurrentThread))
+                {
+                    Volatile.Write(ref grantedCount, granted.Count);
+                    RemoveRunnerLocked(Thread.CurrentThread);
+                }
+            }
+        }
+
         if (Volatile.Read(ref queuedCount) == 0)
         {
             return;
@@ -254,8 +292,31 @@ internal sealed class OffThreadWork
         departures++;
         Volatile.Write(ref runningCount, running.Count);
         head.Granted = true;
+        granted.Add(head.Taker);
+        Volatile.Write(ref grantedCount, granted.Count);
         Monitor.PulseAll(gate);
         return true;
+    }
+
+    /// <summary>
+    /// The threads running items they were granted, each until it takes another item. An item can leave the
+    /// simulation's marker behind (it runs under the context it captured, which may lack it, as a flow started
+    /// under <c>ExecutionContext.SuppressFlow</c> does); what that thread queues meanwhile is still the simulation's.
+    /// </summary>
+    private readonly List<Thread> granted = new();
+    private int grantedCount;
+
+    private bool IsGrantedThread(Thread thread)
+    {
+        if (Volatile.Read(ref grantedCount) == 0)
+        {
+            return false;
+        }
+
+        lock (gate)
+        {
+            return granted.Contains(thread);
+        }
     }
 
     /// <summary>Under <see cref="gate"/>: gives up on the oldest queued item (never taken by a pool thread).</summary>

@@ -27,6 +27,38 @@ internal sealed class ThreadPoolTap : EventListener
 
     public ThreadPoolTap(OffThreadWork owner) => this.owner = new WeakReference<OffThreadWork>(owner);
 
+    private long probeId;
+    private int probeSeen;
+
+    /// <summary>
+    /// Returns once the runtime reports thread-pool items to this listener. The pool notices that logging was
+    /// turned on only after a while, so until then items would run unordered: queue probe items until one is
+    /// reported (bounded: 200 probes, 2 s).
+    /// </summary>
+    public void WaitUntilListening()
+    {
+        long start = System.Diagnostics.Stopwatch.GetTimestamp(); // wall clock: bounds the wait; never reaches the simulation
+        for (int i = 0; i < 200 && Volatile.Read(ref probeSeen) == 0; i++)
+        {
+            var probe = new Probe();
+            Interlocked.Exchange(ref probeId, probe.GetHashCode());
+            ThreadPool.UnsafeQueueUserWorkItem(probe, preferLocal: false);
+            if (System.Diagnostics.Stopwatch.GetElapsedTime(start) > TimeSpan.FromSeconds(2))
+            {
+                break;
+            }
+
+            Thread.Sleep(i < 10 ? 0 : 1);
+        }
+    }
+
+    private sealed class Probe : IThreadPoolWorkItem
+    {
+        public void Execute()
+        {
+        }
+    }
+
     protected override void OnEventSourceCreated(EventSource eventSource)
     {
         if (eventSource.Name == FrameworkEventSourceName)
@@ -39,6 +71,12 @@ internal sealed class ThreadPoolTap : EventListener
     {
         if (eventData.EventId is not (EnqueueEventId or DequeueEventId) || eventData.Payload is not { Count: > 0 } payload || payload[0] is not long id)
         {
+            return;
+        }
+
+        if (id == Interlocked.Read(ref probeId))
+        {
+            Volatile.Write(ref probeSeen, 1);
             return;
         }
 

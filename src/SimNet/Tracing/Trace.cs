@@ -57,9 +57,12 @@ public sealed class Trace
     internal Func<long>? OffThreadDepartures { get; set; }
 
     /// <summary>
-    /// With <see cref="Simulation.OrderedThreadPool"/> on: thread-pool items of the simulation that ran outside
-    /// the order (never handed to a pool thread within two seconds, or still queued when nobody drove). Zero
-    /// means every thread-pool item ran alone and in queue order, so the run replays exactly.
+    /// With <see cref="Simulation.OrderedThreadPool"/> on: pieces of the simulation's code that ran on a pool
+    /// thread outside the order (an item no pool thread took within two seconds, as a task a waiter ran inline;
+    /// an item still queued when nobody drove; a continuation queued by a thread the runtime's events did not
+    /// show as the simulation's, or a continuation run inline after an item's own end). Zero means every
+    /// thread-pool item ran alone and in queue order, so the run replays exactly; more means some pieces may
+    /// interleave differently from run to run (a conservative count: most such runs still replay).
     /// </summary>
     public long ThreadPoolItemsUnordered => OffThreadUnordered?.Invoke() ?? 0;
 
