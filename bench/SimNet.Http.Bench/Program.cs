@@ -74,7 +74,7 @@ static double Sim(int count, bool grpc, double loss, out TimeSpan wall)
     client.AddAdapter("eth0", lan, "10.0.0.20/24");
     sim.Trace.KeepEvents = false;
     TimeSpan measured = TimeSpan.Zero;
-    SimNet.WebService.Drive.Run(sim, client, async () =>
+    sim.Run(client, async () =>
     {
         await using WebApplication app = App(w =>
         {
