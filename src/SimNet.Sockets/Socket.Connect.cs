@@ -81,7 +81,7 @@ public sealed partial class Socket
         throw last ?? SocketErrors.Exception(SocketError.AddressFamilyNotSupported, $"None of the addresses is of the socket's family {AddressFamily}.");
     }
 
-    private void ConnectCore(IPEndPoint remote)
+    private void ConnectCore(IPEndPoint remote, bool async = false)
     {
         if (tcp is not null)
         {
@@ -90,7 +90,7 @@ public sealed partial class Socket
         }
 
         ThrowIfDisposed();
-        NetBeforeConnect();
+        NetBeforeConnect(async);
         SocketError error = udpCore!.Connect(remote.Address, remote.Port, via: null, out bool wasBound);
         NetAfterConnect(error, wasBound);
         SocketErrors.ThrowIfFailed(error, $"connecting to {remote} from {Host.Name}");
@@ -132,7 +132,7 @@ public sealed partial class Socket
 
         try
         {
-            ConnectCore(ToIPEndPoint(remoteEP, nameof(remoteEP)));
+            ConnectCore(ToIPEndPoint(remoteEP, nameof(remoteEP)), async: true);
             return ValueTask.CompletedTask;
         }
         catch (SocketException e)
@@ -320,6 +320,11 @@ public sealed partial class Socket
     /// <summary>Checks in the runtime's order what makes a stream connect invalid before it starts.</summary>
     private void ValidateStreamConnect()
     {
+        if (netDisconnected)
+        {
+            throw new InvalidOperationException("Once the socket has been disconnected, you can only reconnect again asynchronously, and only to a different EndPoint.");
+        }
+
         if (Tcp.IsListening)
         {
             throw new InvalidOperationException("You may not perform this operation after calling the Listen method.");
@@ -339,13 +344,7 @@ public sealed partial class Socket
             return SocketError.OperationAborted;
         }
 
-        SocketError error = core.Connect(remote.Address, remote.Port);
-        if (error == SocketError.Success)
-        {
-            explicitlyBound = true;
-        }
-
-        return error;
+        return core.Connect(remote.Address, remote.Port);
     }
 
     /// <summary>The outcome of a connect that has finished: Success, or why it failed.</summary>
@@ -354,7 +353,7 @@ public sealed partial class Socket
         SocketError error = disposed ? SocketError.OperationAborted : Tcp.State == TcpState.Closed && !Tcp.WasConnected ? Tcp.ConnectError : SocketError.Success;
         if (error == SocketError.Success)
         {
-            streamConnected = true;
+            StreamSetConnected();
         }
         else if (error == Tcp.PendingError)
         {
@@ -367,7 +366,14 @@ public sealed partial class Socket
     private void StreamConnect(IPEndPoint remote)
     {
         ValidateStreamConnect();
-        SocketErrors.ThrowIfFailed(StartStreamConnect(remote), $"connecting to {remote} from {Host.Name}");
+        SocketError start = StartStreamConnect(remote);
+        if (start != SocketError.Success)
+        {
+            // The runtime marks a non-blocking connect in progress before it calls connect(), so even one that fails at once.
+            nonBlockingConnect = connectStartFailed = !blocking;
+            throw SocketErrors.Exception(start, $"connecting to {remote} from {Host.Name}");
+        }
+
         if (!blocking)
         {
             nonBlockingConnect = true;
@@ -540,7 +546,10 @@ public sealed partial class Socket
 
         if (!Tcp.IsListening)
         {
-            throw new InvalidOperationException("You must call the Listen method before performing this operation.");
+            // The runtime remembers that Listen was called; a listener a Shutdown(Receive) stopped gets the kernel's answer.
+            throw netListening
+                ? SocketErrors.Exception(SocketError.InvalidArgument, $"{core.Describe()} no longer listens (Linux accept: EINVAL).")
+                : new InvalidOperationException("You must call the Listen method before performing this operation.");
         }
     }
 }

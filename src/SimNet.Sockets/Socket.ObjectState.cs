@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using SimNet.Transport.Tcp;
 
 namespace SimNet.Sockets;
 
@@ -20,9 +21,19 @@ public partial class Socket
     /// <summary>Whether .NET knows the socket is bound (its _rightEndPoint): ReceiveFrom needs it, else InvalidOperationException.</summary>
     private bool NetKnowsBinding => udp!.IsBound && !netHidesBinding;
 
-    /// <summary>Before a UDP Connect: .NET refuses to reconnect an object it marked disconnected, and remembers a non-blocking attempt.</summary>
-    private void NetBeforeConnect()
+    /// <summary>
+    /// Before a UDP Connect: .NET refuses to reconnect an object it marked disconnected, and remembers a
+    /// non-blocking attempt. ConnectAsync does neither (measured: after one that failed, LocalEndPoint of
+    /// a socket that was unbound stays null and RemoteEndPoint is null, as after a blocking Connect).
+    /// </summary>
+    private void NetBeforeConnect(bool async)
     {
+        if (async)
+        {
+            netConnectPending = false;
+            return;
+        }
+
         if (netDisconnected)
         {
             throw new InvalidOperationException("Once the socket has been disconnected, you can only reconnect again asynchronously, and only to a different EndPoint.");
@@ -143,10 +154,58 @@ public partial class Socket
     {
         if (error is not (SocketError.WouldBlock or SocketError.TimedOut or SocketError.IOPending))
         {
-            streamConnected = false;
+            StreamSetDisconnected();
         }
 
         return SocketErrors.Exception(error, $"{what} on {core.Describe()}");
+    }
+
+    /// <summary>
+    /// A non-blocking connect as the runtime sees it (measured on Linux, .NET 10); called under the core's
+    /// lock. One that failed at once stays "in progress"; the socket then polls writable, so the next read
+    /// of its state takes it as bound and connected (LocalEndPoint 0.0.0.0:0, RemoteEndPoint NotConnected).
+    /// One under way is finished by the runtime's event loop: when it worked, the next read finds it
+    /// connected; when it failed, the runtime has taken the error (a later Send is Shutdown, not
+    /// ConnectionRefused) and the object stays unconnected.
+    /// </summary>
+    private void StreamConfirmPending()
+    {
+        if (!nonBlockingConnect || !(disposed || Tcp.ConnectFinished))
+        {
+            return;
+        }
+
+        nonBlockingConnect = false;
+        if (connectStartFailed || Tcp.WasConnected || Tcp.State != TcpState.Closed)
+        {
+            connectStartFailed = false;
+            StreamSetConnected();
+        }
+        else if (Tcp.PendingError != SocketError.Success && Tcp.PendingError == Tcp.ConnectError)
+        {
+            Tcp.TakePendingError();
+        }
+    }
+
+    /// <summary>The runtime's SetToConnected: bound, connected, and a cached wildcard LocalEndPoint forgotten.</summary>
+    private void StreamSetConnected()
+    {
+        streamConnected = true;
+        explicitlyBound = true;
+        if (netLocal is IPEndPoint { } local && (local.Address.Equals(IPAddress.Any) || local.Address.Equals(IPAddress.IPv6Any) || local.Address.Equals(IPAddress.Any.MapToIPv6())))
+        {
+            netLocal = null;
+        }
+    }
+
+    /// <summary>The runtime's SetToDisconnected after an error or a Shutdown: only an object that thought it was connected changes.</summary>
+    private void StreamSetDisconnected()
+    {
+        if (streamConnected)
+        {
+            streamConnected = false;
+            netDisconnected = true;
+        }
     }
 
     /// <summary>
@@ -159,14 +218,7 @@ public partial class Socket
         {
             if (nonBlockingConnect)
             {
-                core.Update(this, static s =>
-                {
-                    if (s.Tcp.ConnectFinished)
-                    {
-                        s.nonBlockingConnect = false;
-                        s.FinishStreamConnect();
-                    }
-                });
+                core.Update(this, static s => s.StreamConfirmPending());
             }
 
             return streamConnected;

@@ -63,9 +63,11 @@ public sealed partial class Socket
 
     private bool StreamPollCondition(SelectMode mode) => mode switch
     {
-        SelectMode.SelectRead => disposed || (Tcp.IsListening ? Tcp.AcceptQueueLength > 0 : Tcp.IsReadable),
-        SelectMode.SelectWrite => !Tcp.IsListening && Tcp.ConnectFinished && (Tcp.WasConnected || Tcp.State != TcpState.Closed) && Tcp.IsWritable,
-        _ => Tcp.PendingError != SocketError.Success || (Tcp.ConnectFinished && Tcp.ConnectError != SocketError.Success),
+        // Linux tcp_poll: a closed socket (never connected, or over) reports POLLHUP, which .NET counts as readable.
+        SelectMode.SelectRead => disposed || (Tcp.IsListening ? Tcp.AcceptQueueLength > 0 : Tcp.IsReadable || Tcp.State == TcpState.Closed),
+        // Linux tcp_poll: writable unless listening or mid-handshake; a closed socket (never connected, or its connection over) polls writable too.
+        SelectMode.SelectWrite => !Tcp.IsListening && Tcp.ConnectFinished && (Tcp.State == TcpState.Closed || Tcp.IsWritable),
+        _ => Tcp.PendingError != SocketError.Success,
     };
 
     private bool StreamPoll(SelectMode mode, long deadline)
@@ -76,7 +78,10 @@ public sealed partial class Socket
         }
 
         (bool answered, bool ready) = core.Read((this, mode, deadline), static s =>
-            s.deadline == s.Item1.sim.Clock.NowTicks || s.Item1.StreamPollCondition(s.mode) ? (true, s.Item1.StreamPollCondition(s.mode)) : (false, false));
+        {
+            s.Item1.StreamConfirmPending(); // the runtime's event loop has finished a non-blocking connect by now (and taken a failure's error)
+            return s.deadline == s.Item1.sim.Clock.NowTicks || s.Item1.StreamPollCondition(s.mode) ? (true, s.Item1.StreamPollCondition(s.mode)) : (false, false);
+        });
         if (answered)
         {
             return ready;

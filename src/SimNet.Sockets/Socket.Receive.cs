@@ -398,6 +398,6 @@ public sealed partial class Socket
         ThrowIfDisposed();
         e.StartOperation(SocketAsyncOperation.Receive);
         var op = new StreamTransfer(this, StreamKind.Receive, "a ReceiveAsync(SocketAsyncEventArgs)") { Args = e };
-        return RunArgs(op.With(e.Window, default, (e.SocketFlags & SocketFlags.Peek) != 0, zeroByteWaits: false), e, static (s, e, result, error) => s.SetArgsResult(e, result, error, "a ReceiveAsync(SocketAsyncEventArgs)"));
+        return RunArgs(op.With(e.Window, default, (e.SocketFlags & SocketFlags.Peek) != 0), e, static (s, e, result, error) => s.SetArgsResult(e, result, error, "a ReceiveAsync(SocketAsyncEventArgs)"));
     }
 }

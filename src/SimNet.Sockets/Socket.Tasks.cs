@@ -209,7 +209,6 @@ public sealed partial class Socket
         private Memory<byte> buffer;
         private ReadOnlyMemory<byte> data;
         private bool peek;
-        private bool zeroByteWaits;
         private int total;
 
         public StreamTransfer(Socket socket, StreamKind kind, string? what = null)
@@ -230,12 +229,11 @@ public sealed partial class Socket
         /// <summary>Set for a SocketAsyncEventArgs operation: its outcome goes there and Completed is raised.</summary>
         public SocketAsyncEventArgs? Args { get; init; }
 
-        public StreamTransfer With(Memory<byte> buffer, ReadOnlyMemory<byte> data, bool peek, bool zeroByteWaits = true)
+        public StreamTransfer With(Memory<byte> buffer, ReadOnlyMemory<byte> data, bool peek)
         {
             this.buffer = buffer;
             this.data = data;
             this.peek = peek;
-            this.zeroByteWaits = zeroByteWaits;
             total = 0;
             return this;
         }
@@ -251,7 +249,7 @@ public sealed partial class Socket
             switch (kind)
             {
                 case StreamKind.Receive:
-                    if (zeroByteWaits && buffer.IsEmpty && !tcp.IsReadable && TcpStateMachine.IsSynchronized(tcp.State))
+                    if (buffer.IsEmpty && !tcp.IsReadable && TcpStateMachine.IsSynchronized(tcp.State))
                     {
                         // An async zero-byte receive waits until data (or the end, or an error) is there and
                         // then completes with 0, as .NET's does: SocketsHttpHandler and Kestrel rely on it to

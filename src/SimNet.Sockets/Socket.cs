@@ -36,7 +36,10 @@ public sealed partial class Socket : IDisposable
     // .NET's own view of a stream socket (see Socket.ObjectState.cs for the datagram one).
     private bool streamConnected;
     private bool nonBlockingConnect;
+    private bool connectStartFailed;
+    private bool netListening;
     private bool explicitlyBound;
+    private EndPoint? netLocal;
 
     // The raw sa_family bytes that SocketAddress.Family reported as this socket's family (see IsOwnFamily).
     private ushort ownFamilyRaw;
@@ -167,6 +170,11 @@ public sealed partial class Socket : IDisposable
         get
         {
             ThrowIfDisposed();
+            if (tcpCore is not null && tcpCore.Read(tcpCore.Endpoint, static t => t.IsListening))
+            {
+                throw SocketErrors.Exception(SocketError.InvalidArgument, "a listening socket has no data to read (Linux FIONREAD: EINVAL)."); // measured by the differential suite
+            }
+
             return core.Available;
         }
     }
@@ -492,36 +500,86 @@ public sealed partial class Socket : IDisposable
 
     private IPEndPoint StreamEndPoint(IPAddress address, int port) => RemoteFor(address, port);
 
-    private EndPoint? StreamLocalEndPoint()
+    /// <summary>
+    /// The runtime's LocalEndPoint: null until it knows the socket is bound (Bind, a connect that
+    /// worked, or a non-blocking connect it confirmed); then the kernel's address, 0.0.0.0:0 / [::]:0 when
+    /// the kernel never bound it (a connect that failed at once).
+    /// </summary>
+    private EndPoint? StreamLocalEndPoint() => core.Read(this, static s => s.StreamLocalEndPointInKernel());
+
+    private EndPoint? StreamLocalEndPointInKernel()
     {
-        (IPAddress? address, int port) = tcpCore!.Read(Tcp, static t => (t.LocalAddress, t.LocalPort));
-        return explicitlyBound && address is not null ? StreamEndPoint(address, port) : null;
+        StreamConfirmPending();
+        if (!explicitlyBound)
+        {
+            return null;
+        }
+
+        // The runtime caches the first answer (until a Bind, or a connect when it was a wildcard).
+        return netLocal ??= Tcp.LocalAddress is { } a ? StreamEndPoint(a, Tcp.LocalPort)
+            : new IPEndPoint(AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, Tcp.LocalPort);
     }
 
-    private EndPoint? StreamRemoteEndPoint()
+    /// <summary>
+    /// The runtime's RemoteEndPoint: cached at the first read that finds a peer; null while the object
+    /// does not think it is connected; NotConnected (which marks it disconnected) when it thinks so but
+    /// the kernel has no peer (a non-blocking connect that failed).
+    /// </summary>
+    private EndPoint? StreamRemoteEndPoint() => core.Read(this, static s => s.StreamRemoteEndPointInKernel());
+
+    private EndPoint? StreamRemoteEndPointInKernel()
     {
-        (IPAddress? address, int port) = tcpCore!.Read(Tcp, static t => (t.RemoteAddress, t.RemotePort));
-        return streamConnected && address is not null ? StreamEndPoint(address, port) : null;
+        if (netRemote is not null)
+        {
+            return netRemote;
+        }
+
+        StreamConfirmPending();
+        if (!explicitlyBound || !streamConnected)
+        {
+            return null;
+        }
+
+        if (Tcp.RemoteAddress is not { } a || Tcp.State is TcpState.Closed or TcpState.SynSent or TcpState.Listen)
+        {
+            StreamSetDisconnected();
+            throw SocketErrors.Exception(SocketError.NotConnected, $"{Tcp.Describe()} has no peer.");
+        }
+
+        return netRemote = StreamEndPoint(a, Tcp.RemotePort);
     }
 
     private void StreamBind(IPEndPoint ep)
     {
-        SocketErrors.ThrowIfFailed(core.Bind(ep.Address, ep.Port), $"binding {ep} on {Host.Name}");
+        core.Update(Tcp, static t => t.ReuseAddress = true); // the runtime sets SO_REUSEADDR before every TCP bind on Unix (SystemNative_Bind)
+        SocketError error = core.Bind(ep.Address, ep.Port);
+        if (error != SocketError.Success)
+        {
+            throw StreamFailure(error, $"binding {ep} on {Host.Name}"); // the runtime marks a connected object disconnected after any error
+        }
+
         explicitlyBound = true;
+        netLocal = null;
     }
 
     private void StreamListen(int backlog)
     {
         SocketErrors.ThrowIfFailed(tcpCore!.Listen(backlog), $"listening on {core.Describe()}");
+        netListening = true;
     }
 
     private void StreamShutdown(SocketShutdown how)
     {
+        core.Update(this, static s => s.StreamConfirmPending());
         SocketError error = core.Shutdown(how is SocketShutdown.Send or SocketShutdown.Both, how is SocketShutdown.Receive or SocketShutdown.Both);
-        if (error != SocketError.Success)
+
+        // The runtime ignores ENOTCONN for an object that is or was connected, then marks it disconnected.
+        if (error != SocketError.Success && !(error == SocketError.NotConnected && (streamConnected || netDisconnected)))
         {
             throw StreamFailure(error, $"Shutdown({how})");
         }
+
+        StreamSetDisconnected();
     }
 
     /// <summary>The time-out of Close(timeout): 0 resets the connection (linger 0); other values close gracefully in the background.</summary>
