@@ -157,7 +157,7 @@ public partial class Socket
             StreamSetDisconnected();
         }
 
-        return SocketErrors.Exception(error, $"{what} on {core.Describe()}");
+        return SocketErrors.Exception(error, $"{what} on {Tcp.Describe()}"); // a message only: read without the lock, as the runtime's own messages are
     }
 
     /// <summary>

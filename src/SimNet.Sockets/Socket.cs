@@ -170,12 +170,9 @@ public sealed partial class Socket : IDisposable
         get
         {
             ThrowIfDisposed();
-            if (tcpCore is not null && tcpCore.Read(tcpCore.Endpoint, static t => t.IsListening))
-            {
-                throw SocketErrors.Exception(SocketError.InvalidArgument, "a listening socket has no data to read (Linux FIONREAD: EINVAL)."); // measured by the differential suite
-            }
-
-            return core.Available;
+            return tcpCore is null ? core.Available : tcpCore.Read(tcpCore.Endpoint, static t => t.IsListening
+                ? throw SocketErrors.Exception(SocketError.InvalidArgument, "a listening socket has no data to read (Linux FIONREAD: EINVAL).") // measured by the differential suite
+                : t.Available);
         }
     }
 
@@ -305,8 +302,7 @@ public sealed partial class Socket : IDisposable
             return;
         }
 
-        disposed = true;
-        core.Close();
+        core.Close(this, static s => s.disposed = true); // one hold of the lock: no kernel event sees the socket disposed but open
         sim.WakeDriver();
     }
 
@@ -570,8 +566,11 @@ public sealed partial class Socket : IDisposable
 
     private void StreamShutdown(SocketShutdown how)
     {
-        core.Update(this, static s => s.StreamConfirmPending());
-        SocketError error = core.Shutdown(how is SocketShutdown.Send or SocketShutdown.Both, how is SocketShutdown.Receive or SocketShutdown.Both);
+        SocketError error = core.Read((this, how), static s =>
+        {
+            s.Item1.StreamConfirmPending();
+            return s.Item1.Tcp.Shutdown(s.how is SocketShutdown.Send or SocketShutdown.Both, s.how is SocketShutdown.Receive or SocketShutdown.Both);
+        });
 
         // The runtime ignores ENOTCONN for an object that is or was connected, then marks it disconnected.
         if (error != SocketError.Success && !(error == SocketError.NotConnected && (streamConnected || netDisconnected)))

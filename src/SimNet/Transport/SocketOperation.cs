@@ -122,7 +122,7 @@ internal abstract class SocketOperation<T> : SimulationWait, IUdpWaiter, ITcpWai
 
             if (token.CanBeCanceled)
             {
-                registration = token.UnsafeRegister(static s => ((SocketOperation<T>)s!).Cancel(), this);
+                registration = token.Register(static s => ((SocketOperation<T>)s!).Cancel(), this);
             }
 
             // Adding the waiter lets the endpoint try at once (TCP does); done then, it answers in this call.

@@ -34,6 +34,16 @@ internal abstract class SocketCore
     /// <summary>Closes: pending operations end with OperationAborted.</summary>
     public void Close() => Update(this, static c => c.CloseInKernel());
 
+    /// <summary>Closes, with <paramref name="before"/> (the API layer's own state change) in the same hold of the lock.</summary>
+    public void Close<TState>(TState state, Action<TState> before)
+    {
+        lock (Simulation.Gate)
+        {
+            before(state);
+            CloseInKernel();
+        }
+    }
+
     /// <summary>Bytes that a receive would take now (UDP: the next datagram; TCP: the buffered stream).</summary>
     public int Available => Read(this, static c => c.AvailableInKernel);
 
