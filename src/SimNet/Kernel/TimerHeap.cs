@@ -19,10 +19,10 @@ internal abstract class TimerEntry : IEventHandler
     /// </summary>
     internal IHousekeeper? Housekeeper;
 
-    /// <summary>Where the entry sits in its heap; -1 while it is not armed.</summary>
-    internal int HeapIndex = -1;
+    /// <summary>The entry's number in its heap while armed (where the heap keeps its place); -1 while it is not.</summary>
+    internal int HeapId = -1;
 
-    public bool IsArmed => HeapIndex >= 0;
+    public bool IsArmed => HeapId >= 0;
 
     public abstract void OnEvent(object? state, long tag);
 }
@@ -32,11 +32,13 @@ internal abstract class TimerEntry : IEventHandler
 /// entry is, so re-arming is a sift and cancelling a removal: O(log n), and nothing stale stays.
 /// </summary>
 /// <remarks>
-/// Each slot holds its entry's key beside the reference, so sifting compares keys in one array and
-/// touches an entry's object only to tell it its new place: with thousands of timers (a heartbeat per
-/// host) the entries lie all over the heap, and reading each one's key was a cache miss per comparison.
-/// Four children per node halve the depth; the four keys of a node's children sit side by side.
-/// (Due, sequence) is a total order (sequences are unique), so the order is the same as any heap's.
+/// The heap itself holds only numbers: each slot is an armed entry's key and its id (a small number the
+/// entry keeps while armed), and where each id sits is in a side array. Sifting then reads keys from one
+/// array and moves plain structs, without touching the entries' objects (with thousands of timers, a
+/// heartbeat per host, those lie all over the managed heap and each read was a cache miss) and without
+/// the GC's write barrier that moving references costs. Four children per node halve the depth and sit
+/// side by side. (Due, sequence) is a total order (sequences are unique), so the order is the same as
+/// any heap's; ids never take part in it.
 /// </remarks>
 internal sealed class TimerHeap
 {
@@ -46,64 +48,82 @@ internal sealed class TimerHeap
     {
         public long Due;
         public long Sequence;
-        public TimerEntry Entry;
+        public int Id;
     }
 
-    private Slot[] items = new Slot[16];
+    private Slot[] heap = new Slot[16];
+    private int[] position = new int[16]; // by id: the id's index in heap
+    private TimerEntry?[] entries = new TimerEntry?[16]; // by id
+    private int[] freeIds = new int[16];
+    private int freeCount;
+    private int nextId;
 
     public int Count { get; private set; }
 
-    public TimerEntry? Peek() => Count > 0 ? items[0].Entry : null;
+    public TimerEntry? Peek() => Count > 0 ? entries[heap[0].Id] : null;
 
     /// <summary>Arms <paramref name="entry"/> at <paramref name="due"/>, or moves it there when it is armed already.</summary>
     public void Set(TimerEntry entry, long due)
     {
-        int i = entry.HeapIndex;
-        if (i < 0)
+        int id = entry.HeapId;
+        if (id < 0)
         {
-            if (Count == items.Length)
-            {
-                Array.Resize(ref items, items.Length * 2);
-            }
-
+            id = freeCount > 0 ? freeIds[--freeCount] : NewId();
+            entries[id] = entry;
+            entry.HeapId = id;
             entry.Due = due;
-            SiftUp(Count++, new Slot { Due = due, Sequence = entry.Sequence, Entry = entry });
+            SiftUp(Count++, new Slot { Due = due, Sequence = entry.Sequence, Id = id });
             return;
         }
 
         long old = entry.Due;
         entry.Due = due;
-        var slot = new Slot { Due = due, Sequence = entry.Sequence, Entry = entry };
+        var slot = new Slot { Due = due, Sequence = entry.Sequence, Id = id };
         if (due < old)
         {
-            SiftUp(i, slot);
+            SiftUp(position[id], slot);
         }
         else
         {
-            SiftDown(i, slot);
+            SiftDown(position[id], slot);
         }
+    }
+
+    private int NewId()
+    {
+        if (nextId == entries.Length)
+        {
+            int size = entries.Length * 2;
+            Array.Resize(ref entries, size);
+            Array.Resize(ref position, size);
+            Array.Resize(ref freeIds, size);
+            Array.Resize(ref heap, size);
+        }
+
+        return nextId++;
     }
 
     /// <summary>Takes <paramref name="entry"/> off the heap; nothing happens when it is not armed.</summary>
     public void Remove(TimerEntry entry)
     {
-        int i = entry.HeapIndex;
-        if (i < 0)
+        int id = entry.HeapId;
+        if (id < 0)
         {
             return;
         }
 
-        entry.HeapIndex = -1;
+        int i = position[id];
+        entry.HeapId = -1;
+        entries[id] = null;
+        freeIds[freeCount++] = id;
         Count--;
         if (i == Count)
         {
-            items[Count] = default;
             return;
         }
 
-        Slot last = items[Count];
-        items[Count] = default;
-        if (i > 0 && Before(last, items[(i - 1) / Arity]))
+        Slot last = heap[Count];
+        if (i > 0 && Before(last, heap[(i - 1) / Arity]))
         {
             SiftUp(i, last);
         }
@@ -119,7 +139,8 @@ internal sealed class TimerHeap
     /// <summary>Places <paramref name="slot"/> at <paramref name="i"/> or above, moving later parents down.</summary>
     private void SiftUp(int i, Slot slot)
     {
-        Slot[] a = items;
+        Slot[] a = heap;
+        int[] at = position;
         while (i > 0)
         {
             int parent = (i - 1) / Arity;
@@ -129,18 +150,19 @@ internal sealed class TimerHeap
             }
 
             a[i] = a[parent];
-            a[i].Entry.HeapIndex = i;
+            at[a[i].Id] = i;
             i = parent;
         }
 
         a[i] = slot;
-        slot.Entry.HeapIndex = i;
+        at[slot.Id] = i;
     }
 
     /// <summary>Places <paramref name="slot"/> at <paramref name="i"/> or below, moving earlier children up.</summary>
     private void SiftDown(int i, Slot slot)
     {
-        Slot[] a = items;
+        Slot[] a = heap;
+        int[] at = position;
         int count = Count;
         while (true)
         {
@@ -166,11 +188,11 @@ internal sealed class TimerHeap
             }
 
             a[i] = a[best];
-            a[i].Entry.HeapIndex = i;
+            at[a[i].Id] = i;
             i = best;
         }
 
         a[i] = slot;
-        slot.Entry.HeapIndex = i;
+        at[slot.Id] = i;
     }
 }

@@ -33,8 +33,6 @@ public sealed partial class Host
         Loopback.AssignLoopback(simulation.LoopbackAddresses);
         Ip = new IpLayer(this, adapters, routes);
         Udp = new UdpStack(this);
-        Tcp = new Transport.Tcp.TcpStack(this);
-        Resolver = new Names.HostResolver(this);
     }
 
     /// <summary>
@@ -67,7 +65,18 @@ public sealed partial class Host
     internal UdpStack Udp { get; }
 
     /// <summary>How this host resolves host names and service names.</summary>
-    public Names.HostResolver Resolver { get; }
+    public Names.HostResolver Resolver => resolver ?? CreateResolver();
+
+    // The resolver and the TCP stack are made on first use: a host that never resolves a name or opens a
+    // TCP socket (most of a 100,000-host world) carries neither (about 600 B per host).
+    private Names.HostResolver? resolver;
+    private IProtocolHandler? tcp;
+
+    private Names.HostResolver CreateResolver()
+    {
+        Interlocked.CompareExchange(ref resolver, new Names.HostResolver(this), null);
+        return resolver;
+    }
 
     /// <summary>The host's services file (<c>/etc/services</c>); service names it lacks fall through to DNS SRV. Default: <see cref="Names.ServicesFile.Default"/>.</summary>
     public Names.ServicesFile Services
@@ -77,7 +86,26 @@ public sealed partial class Host
     }
 
     /// <summary>The TCP stack, attached by the TCP layer when present.</summary>
-    internal IProtocolHandler? Tcp { get; set; }
+    internal IProtocolHandler? Tcp
+    {
+        get
+        {
+            if (tcp is null && !tcpRemoved)
+            {
+                Interlocked.CompareExchange(ref tcp, new Transport.Tcp.TcpStack(this), null);
+            }
+
+            return tcp;
+        }
+
+        set
+        {
+            tcp = value;
+            tcpRemoved = value is null; // set to null on purpose (a host without TCP): stays so
+        }
+    }
+
+    private bool tcpRemoved;
 
     /// <summary>Whether the host is running; a crashed host drops everything that reaches it.</summary>
     public bool IsUp { get; internal set; } = true;
