@@ -240,6 +240,11 @@ public sealed partial class Host
             return Loopback;
         }
 
+        if (adapters.Count > OwnerScanLimit)
+        {
+            return OwnerIndex().GetValueOrDefault(address);
+        }
+
         for (int i = 0; i < adapters.Count; i++)
         {
             if (adapters[i].Owns(address))
@@ -251,12 +256,48 @@ public sealed partial class Host
         return null;
     }
 
+    /// <summary>Up to this many adapters, asking each is cheaper than a hash lookup; both give the same answer.</summary>
+    private const int OwnerScanLimit = 8;
+
+    // A router with an adapter on each of 100 segments asked every adapter, twice per forwarded packet
+    // (is it mine? where to?). Address → first adapter (in order) that has it, rebuilt when the topology
+    // version moved; a new dictionary is published whole, so a reader never sees one half built.
+    // Only looked up, never iterated: no order depends on hashing.
+    private (int Version, Dictionary<IPAddress, NetworkAdapter> Owners)? ownerIndex;
+
+    private Dictionary<IPAddress, NetworkAdapter> OwnerIndex()
+    {
+        int version = Simulation.TopologyVersion;
+        if (ownerIndex is { } index && index.Version == version)
+        {
+            return index.Owners;
+        }
+
+        var owners = new Dictionary<IPAddress, NetworkAdapter>();
+        for (int i = 0; i < adapters.Count; i++)
+        {
+            IReadOnlyList<AdapterAddress> list = adapters[i].Addresses;
+            for (int j = 0; j < list.Count; j++)
+            {
+                owners.TryAdd(list[j].Address, adapters[i]);
+            }
+        }
+
+        ownerIndex = (version, owners);
+        return owners;
+    }
+
     /// <summary>The adapter that has exactly <paramref name="address"/> assigned, loopback included.</summary>
     internal NetworkAdapter? FindAdapterAssigned(IPAddress address)
     {
         if (Loopback is not null && Loopback.Owns(address))
         {
             return Loopback;
+        }
+
+        if (adapters.Count > OwnerScanLimit)
+        {
+            return OwnerIndex().GetValueOrDefault(address);
         }
 
         for (int i = 0; i < adapters.Count; i++)
