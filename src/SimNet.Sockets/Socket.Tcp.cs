@@ -484,6 +484,14 @@ public sealed partial class Socket
         bool peek = (flags & SocketFlags.Peek) != 0;
         return s =>
         {
+            if (buffer.IsEmpty && !s.Tcp.IsReadable && TcpStateMachine.IsSynchronized(s.Tcp.State))
+            {
+                // An async zero-byte receive waits until data (or the end, or an error) is there and then
+                // completes with 0, as .NET's does on Linux and Windows: SocketsHttpHandler and Kestrel
+                // rely on it to wait for input without holding a buffer.
+                return (false, 0, SocketError.Success);
+            }
+
             SocketError error = s.Tcp.Receive(buffer.Span, peek, out int n);
             return error == SocketError.WouldBlock ? (false, 0, SocketError.Success) : (true, n, error);
         };

@@ -55,6 +55,8 @@ public sealed partial class Simulation
         context = new SimulationSynchronizationContext(this);
         OffThread = new OffThreadWork(this);
         Trace.OffThreadDepartures = () => OffThread.Departures;
+        Trace.OffThreadUnordered = () => OffThread.Unordered;
+        Trace.OffThreadOrdered = () => OffThread.Ordered;
     }
 
     /// <summary>
@@ -74,6 +76,27 @@ public sealed partial class Simulation
     }
 
     private TimeSpan threadPoolGuard = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Whether the thread-pool work items this simulation's code queues (<c>Task.Run</c>, a library's
+    /// <c>ThreadPool.UnsafeQueueUserWorkItem</c>, continuations the runtime sends to the pool) run one at a
+    /// time, in the order they were queued, while the rest of the simulation waits. With it, code that hops
+    /// to the thread pool several times at once (Kestrel's connections and HTTP/2 streams, concurrent
+    /// <c>Task.Run</c>s) replays exactly. False by default; <c>UseSimNet</c> and <c>SimNetHttp</c> turn it on.
+    /// </summary>
+    /// <remarks>
+    /// It listens to the runtime's thread-pool events (FrameworkEventSource), so while it is on, every
+    /// thread-pool item in the process costs an event callback; the listener ends when this property is set
+    /// back to false or the simulation is collected. Items the runtime never hands to a pool thread (a queued
+    /// task that a waiter runs inline) are given up on after two seconds of wall time and counted in
+    /// <see cref="Tracing.Trace.ThreadPoolItemsUnordered"/>; so are items still queued when nobody drives.
+    /// Work that is not a thread-pool item (a dedicated thread, a real timer's callback) is waited for but not ordered.
+    /// </remarks>
+    public bool OrderedThreadPool
+    {
+        get => OffThread.Ordered;
+        set => OffThread.Ordered = value;
+    }
 
     /// <summary>Whether the entry task of the current Run has ended (another thread may end it): the driver stops waiting then.</summary>
     internal bool EntryDone => entryTask is { IsCompleted: true };
@@ -116,6 +139,9 @@ public sealed partial class Simulation
     internal void TopologyChanged() => TopologyVersion++;
 
     internal bool IsDriverThread => driver == Thread.CurrentThread;
+
+    /// <summary>Whether some thread drives the simulation now (read without the lock: a hint).</summary>
+    internal bool HasDriver => Volatile.Read(ref driver) is not null;
 
     /// <summary>Adds a segment: one broadcast domain, like a switch.</summary>
     public Segment AddSegment(string name)
@@ -241,7 +267,16 @@ public sealed partial class Simulation
     {
         ArgumentNullException.ThrowIfNull(entry);
         T result = default!;
-        Run(null, async () => result = await entry().ConfigureAwait(true));
+        Run(null, async () => { result = await entry().ConfigureAwait(true); });
+        return result;
+    }
+
+    /// <summary>Like <see cref="Run(Host, Func{Task})"/>, returning the task's result.</summary>
+    public T Run<T>(Host? host, Func<Task<T>> entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        T result = default!;
+        Run(host, async () => { result = await entry().ConfigureAwait(true); });
         return result;
     }
 
@@ -256,8 +291,8 @@ public sealed partial class Simulation
 
         SynchronizationContext? previous = SynchronizationContext.Current;
         Host? previousHost = Host.Current;
-        Simulation? previousMarker = OffThreadWork.Enter(this);
         EnterDriver(out bool entered);
+        Simulation? previousMarker = OffThreadWork.Enter(this); // after taking the driver's seat: the driver is not counted as a hop
         running = true;
         runGeneration++;
         Task task;
@@ -544,6 +579,13 @@ public sealed partial class Simulation
     /// </summary>
     private bool RunReadyOrSettle()
     {
+        // Ordered thread-pool work: what the last piece of code queued on the pool runs, in queue order,
+        // before the next piece runs here.
+        if (OffThread.Ordered && (OffThread.QueuedCount > 0 || OffThread.RunningCount > 0))
+        {
+            OffThread.Settle(context, threadPoolGuard, static sim => sim.PatienceForNextStep());
+        }
+
         if (context.TryRunOne())
         {
             userCodeRan = true;

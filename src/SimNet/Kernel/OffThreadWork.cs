@@ -71,7 +71,9 @@ internal sealed class OffThreadWork
 
     private static void OnMarkerChanged(AsyncLocalValueChangedArgs<Simulation?> change)
     {
-        if (!change.ThreadContextChanged || ReferenceEquals(change.PreviousValue, change.CurrentValue))
+        // Both kinds of change count: a thread taking on a flowed context (ThreadContextChanged), and an
+        // explicit set on a thread (an ordered work item starting; see OnDequeued). The driver's own are ignored.
+        if (ReferenceEquals(change.PreviousValue, change.CurrentValue))
         {
             return;
         }
@@ -90,28 +92,239 @@ internal sealed class OffThreadWork
         Thread thread = Thread.CurrentThread;
         lock (gate)
         {
+            if (Find(thread) is not null)
+            {
+                return; // an ordered item, counted when the driver granted it
+            }
+
             running.Add(new Runner { Thread = thread, Host = Topology.Host.Current?.Name, Since = Stopwatch.GetTimestamp() }); // wall clock: only for the guard's report
             departures++;
+            if (Ordered)
+            {
+                unorderedArrivals++;
+            }
+
             Volatile.Write(ref runningCount, running.Count);
         }
     }
 
     private void Left()
     {
-        Thread thread = Thread.CurrentThread;
         lock (gate)
         {
-            for (int i = 0; i < running.Count; i++)
+            RemoveRunnerLocked(Thread.CurrentThread);
+        }
+    }
+
+    private void RemoveRunnerLocked(Thread thread)
+    {
+        for (int i = 0; i < running.Count; i++)
+        {
+            if (running[i].Thread == thread)
             {
-                if (running[i].Thread == thread)
+                running.RemoveAt(i);
+                Volatile.Write(ref runningCount, running.Count);
+                Monitor.PulseAll(gate);
+                return;
+            }
+        }
+    }
+
+    // ------------------------------------------------------------ ordered thread-pool work
+
+    /// <summary>A work item the simulation's code queued on the thread pool, in queue order.</summary>
+    private sealed class QueuedItem
+    {
+        public required long Id;
+        public Thread? Taker;
+        public bool Granted;
+    }
+
+    private readonly List<QueuedItem> queued = new();
+    private int queuedCount;
+    private ThreadPoolTap? tap;
+    private long abandoned;
+    private long unorderedArrivals;
+
+    /// <summary>Whether the simulation's thread-pool items run one at a time in queue order (see <see cref="Simulation.OrderedThreadPool"/>).</summary>
+    public bool Ordered
+    {
+        get => tap is not null;
+        set
+        {
+            if (value == (tap is not null))
+            {
+                return;
+            }
+
+            if (value)
+            {
+                tap = new ThreadPoolTap(this);
+                tap.WaitUntilListening();
+            }
+            else
+            {
+                tap!.Dispose();
+                tap = null;
+                lock (gate)
                 {
-                    running.RemoveAt(i);
-                    Volatile.Write(ref runningCount, running.Count);
+                    foreach (QueuedItem item in queued)
+                    {
+                        item.Granted = true;
+                    }
+
+                    queued.Clear();
+                    Volatile.Write(ref queuedCount, 0);
                     Monitor.PulseAll(gate);
-                    return;
                 }
             }
         }
+    }
+
+    /// <summary>Items queued by the simulation's code that have not started yet (ordered mode only).</summary>
+    public int QueuedCount => Volatile.Read(ref queuedCount);
+
+    /// <summary>
+    /// Pieces of the simulation's code that ran on a pool thread outside the order: items the driver stopped
+    /// waiting for because no pool thread took them (a task a waiter ran inline), items still queued when nobody
+    /// drove, and code that arrived on a pool thread that was not granted a turn (a continuation queued by a
+    /// thread the tap could not tell was the simulation's).
+    /// </summary>
+    public long Unordered
+    {
+        get
+        {
+            lock (gate)
+            {
+                return abandoned + unorderedArrivals;
+            }
+        }
+    }
+
+    /// <summary>The runtime queued a thread-pool item (on the queuing thread): the simulation's when its code queued it.</summary>
+    internal void OnEnqueued(long id)
+    {
+        if (!simulation.IsDriverThread && !ReferenceEquals(Marker.Value, simulation) && !IsGrantedThread(Thread.CurrentThread))
+        {
+            return;
+        }
+
+        lock (gate)
+        {
+            queued.Add(new QueuedItem { Id = id });
+            Volatile.Write(ref queuedCount, queued.Count);
+        }
+    }
+
+    /// <summary>
+    /// A pool thread took an item off the queue, before running it. When it is the simulation's, the thread
+    /// waits here until the driver grants it its turn: every earlier item has run and no other code of the
+    /// simulation runs anywhere. Then it runs marked as the simulation's code, so what it queues is ordered too.
+    /// </summary>
+    internal void OnDequeued(long id)
+    {
+        if (Volatile.Read(ref grantedCount) > 0)
+        {
+            // A thread granted an item has finished it when it takes the next one.
+            lock (gate)
+            {
+                if (granted.Remove(Thread.CurrentThread))
+                {
+                    Volatile.Write(ref grantedCount, granted.Count);
+                    RemoveRunnerLocked(Thread.CurrentThread);
+                }
+            }
+        }
+
+        if (Volatile.Read(ref queuedCount) == 0)
+        {
+            return;
+        }
+
+        lock (gate)
+        {
+            QueuedItem? item = null;
+            foreach (QueuedItem q in queued)
+            {
+                if (q.Id == id && q.Taker is null)
+                {
+                    item = q;
+                    break;
+                }
+            }
+
+            if (item is null)
+            {
+                return;
+            }
+
+            item.Taker = Thread.CurrentThread;
+            Monitor.PulseAll(gate);
+            while (!item.Granted)
+            {
+                // Nobody drives (the run ended with this item still queued): run now, unordered, rather than
+                // hold a pool thread for good. While someone drives, the driver grants or abandons every item.
+                if (!Monitor.Wait(gate, 1000) && !item.Granted && !simulation.HasDriver)
+                {
+                    queued.Remove(item);
+                    Volatile.Write(ref queuedCount, queued.Count);
+                    abandoned++;
+                    break;
+                }
+            }
+        }
+
+        Marker.Value = simulation; // counted already when granted (Arrived finds this thread)
+    }
+
+    /// <summary>Under <see cref="gate"/>: grants the oldest queued item its turn when a pool thread holds it; false when it is not taken yet.</summary>
+    private bool TryGrantHeadLocked()
+    {
+        QueuedItem head = queued[0];
+        if (head.Taker is null)
+        {
+            return false;
+        }
+
+        queued.RemoveAt(0);
+        Volatile.Write(ref queuedCount, queued.Count);
+        running.Add(new Runner { Thread = head.Taker, Host = null, Since = Stopwatch.GetTimestamp() }); // wall clock: only for the guard
+        departures++;
+        Volatile.Write(ref runningCount, running.Count);
+        head.Granted = true;
+        granted.Add(head.Taker);
+        Volatile.Write(ref grantedCount, granted.Count);
+        Monitor.PulseAll(gate);
+        return true;
+    }
+
+    /// <summary>
+    /// The threads running items they were granted, each until it takes another item. An item can leave the
+    /// simulation's marker behind (it runs under the context it captured, which may lack it, as a flow started
+    /// under <c>ExecutionContext.SuppressFlow</c> does); what that thread queues meanwhile is still the simulation's.
+    /// </summary>
+    private readonly List<Thread> granted = new();
+    private int grantedCount;
+
+    private bool IsGrantedThread(Thread thread)
+    {
+        if (Volatile.Read(ref grantedCount) == 0)
+        {
+            return false;
+        }
+
+        lock (gate)
+        {
+            return granted.Contains(thread);
+        }
+    }
+
+    /// <summary>Under <see cref="gate"/>: gives up on the oldest queued item (never taken by a pool thread).</summary>
+    private void AbandonHeadLocked()
+    {
+        queued.RemoveAt(0);
+        Volatile.Write(ref queuedCount, queued.Count);
+        abandoned++;
     }
 
     /// <summary>The calling thread, if it runs simulated code, waits for the simulation (a blocking SimNet call): it does not hold the driver up.</summary>
@@ -183,7 +396,7 @@ internal sealed class OffThreadWork
     public void Settle(SimulationSynchronizationContext ready, TimeSpan guard, Func<Simulation, TimeSpan> patience)
     {
         // The common case, once per piece of user code: nothing of ours elsewhere and nothing queued.
-        if (RunningCount == 0 && ThreadPool.PendingWorkItemCount == 0)
+        if (RunningCount == 0 && QueuedCount == 0 && ThreadPool.PendingWorkItemCount == 0)
         {
             return;
         }
@@ -198,6 +411,7 @@ internal sealed class OffThreadWork
         long pendingSeen = 0;
         long waitingSince = 0;
         long completedBefore = -1;
+        long headSince = 0;
         var spin = new SpinWait();
         while (true)
         {
@@ -210,6 +424,31 @@ internal sealed class OffThreadWork
                     spin.Reset();
                     waitingSince = 0;
                     completedBefore = -1;
+                    continue;
+                }
+
+                // Ordered mode: the oldest item of ours runs next, alone, before anything else happens.
+                if (queued.Count > 0)
+                {
+                    if (TryGrantHeadLocked())
+                    {
+                        headSince = 0;
+                        continue;
+                    }
+
+                    long now = Stopwatch.GetTimestamp(); // wall clock: bounds the wait for a pool thread to take the item
+                    if (headSince == 0)
+                    {
+                        headSince = now;
+                    }
+                    else if (Stopwatch.GetElapsedTime(headSince, now) > AdvancePatience)
+                    {
+                        AbandonHeadLocked();
+                        headSince = 0;
+                        continue;
+                    }
+
+                    Monitor.Wait(gate, 1);
                     continue;
                 }
             }

@@ -56,6 +56,21 @@ public sealed class Trace
 
     internal Func<long>? OffThreadDepartures { get; set; }
 
+    /// <summary>
+    /// With <see cref="Simulation.OrderedThreadPool"/> on: pieces of the simulation's code that ran on a pool
+    /// thread outside the order (an item no pool thread took within two seconds, as a task a waiter ran inline;
+    /// an item still queued when nobody drove; a continuation queued by a thread the runtime's events did not
+    /// show as the simulation's, or a continuation run inline after an item's own end). Zero means every
+    /// thread-pool item ran alone and in queue order, so the run replays exactly; more means some pieces may
+    /// interleave differently from run to run (a conservative count: most such runs still replay).
+    /// </summary>
+    public long ThreadPoolItemsUnordered => OffThreadUnordered?.Invoke() ?? 0;
+
+    internal Func<long>? OffThreadUnordered { get; set; }
+
+    /// <summary>Whether thread-pool work items ran one at a time in queue order (<see cref="Simulation.OrderedThreadPool"/>).</summary>
+    internal Func<bool>? OffThreadOrdered { get; set; }
+
     /// <summary>One paragraph: the event counts by kind, the drops by reason, the hash, and whether code left the driving thread.</summary>
     public string Summary()
     {
@@ -80,7 +95,9 @@ public sealed class Trace
             + $"; hash {Hash:x16}; "
             + (departures == 0
                 ? "every continuation ran on the driving thread (deterministic)"
-                : $"{departures} continuation(s) ran on other threads (time was held for them, but their order among themselves is not guaranteed)");
+                : OffThreadOrdered?.Invoke() == true && ThreadPoolItemsUnordered == 0
+                    ? $"{departures} continuation(s) ran on other threads, one at a time in queue order (deterministic)"
+                    : $"{departures} continuation(s) ran on other threads (time was held for them, but their order among themselves is not guaranteed)");
     }
 
     /// <summary>Whether anyone needs the <see cref="TraceEvent"/> itself: it is kept, or someone listens.</summary>
