@@ -80,7 +80,7 @@ public sealed partial class Socket
         throw last ?? SocketErrors.Exception(SocketError.AddressFamilyNotSupported, $"None of the addresses is of the socket's family {AddressFamily}.");
     }
 
-    private void ConnectCore(IPEndPoint remote)
+    private void ConnectCore(IPEndPoint remote, bool async = false)
     {
         if (tcp is not null)
         {
@@ -91,7 +91,7 @@ public sealed partial class Socket
         lock (sim.Gate)
         {
             ThrowIfDisposed();
-            NetBeforeConnect();
+            NetBeforeConnect(async);
             bool wasBound = udp!.IsBound;
             SocketError error = udp.Connect(remote.Address, remote.Port);
             NetAfterConnect(error, wasBound);
@@ -140,7 +140,7 @@ public sealed partial class Socket
 
         try
         {
-            ConnectCore(ToIPEndPoint(remoteEP, nameof(remoteEP)));
+            ConnectCore(ToIPEndPoint(remoteEP, nameof(remoteEP)), async: true);
             return ValueTask.CompletedTask;
         }
         catch (SocketException e)

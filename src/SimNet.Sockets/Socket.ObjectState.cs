@@ -20,9 +20,19 @@ public partial class Socket
     /// <summary>Whether .NET knows the socket is bound (its _rightEndPoint): ReceiveFrom needs it, else InvalidOperationException.</summary>
     private bool NetKnowsBinding => udp!.IsBound && !netHidesBinding;
 
-    /// <summary>Before a UDP Connect: .NET refuses to reconnect an object it marked disconnected, and remembers a non-blocking attempt.</summary>
-    private void NetBeforeConnect()
+    /// <summary>
+    /// Before a UDP Connect: .NET refuses to reconnect an object it marked disconnected, and remembers a
+    /// non-blocking attempt. ConnectAsync does neither (measured: after one that failed, LocalEndPoint of
+    /// a socket that was unbound stays null and RemoteEndPoint is null, as after a blocking Connect).
+    /// </summary>
+    private void NetBeforeConnect(bool async)
     {
+        if (async)
+        {
+            netConnectPending = false;
+            return;
+        }
+
         if (netDisconnected)
         {
             throw new InvalidOperationException("Once the socket has been disconnected, you can only reconnect again asynchronously, and only to a different EndPoint.");

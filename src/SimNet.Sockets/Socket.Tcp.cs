@@ -14,7 +14,10 @@ public sealed partial class Socket
     private readonly TcpEndpoint? tcp;
     private bool streamConnected;
     private bool nonBlockingConnect;
+    private bool connectStartFailed;
+    private bool netListening;
     private bool explicitlyBound;
+    private EndPoint? netLocal;
 
     /// <summary>Wraps a connection a listener accepted.</summary>
     private Socket(Socket listener, TcpEndpoint accepted)
@@ -41,19 +44,102 @@ public sealed partial class Socket
 
     private IPEndPoint StreamEndPoint(IPAddress address, int port) => RemoteFor(address, port);
 
+    /// <summary>
+    /// The runtime's LocalEndPoint: null until it knows the socket is bound (Bind, a connect that
+    /// worked, or a non-blocking connect it confirmed); then the kernel's address, 0.0.0.0:0 / [::]:0 when
+    /// the kernel never bound it (a connect that failed at once).
+    /// </summary>
     private EndPoint? StreamLocalEndPoint()
     {
         lock (sim.Gate)
         {
-            return explicitlyBound && Tcp.LocalAddress is { } a ? StreamEndPoint(a, Tcp.LocalPort) : null;
+            StreamConfirmPending();
+            if (!explicitlyBound)
+            {
+                return null;
+            }
+
+            // The runtime caches the first answer (until a Bind, or a connect when it was a wildcard).
+            return netLocal ??= Tcp.LocalAddress is { } a ? StreamEndPoint(a, Tcp.LocalPort)
+                : new IPEndPoint(AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, Tcp.LocalPort);
         }
     }
 
+    /// <summary>
+    /// The runtime's RemoteEndPoint: cached at the first read that finds a peer; null while the object
+    /// does not think it is connected; NotConnected (which marks it disconnected) when it thinks so but
+    /// the kernel has no peer (a non-blocking connect that failed).
+    /// </summary>
     private EndPoint? StreamRemoteEndPoint()
     {
         lock (sim.Gate)
         {
-            return streamConnected && Tcp.RemoteAddress is { } a ? StreamEndPoint(a, Tcp.RemotePort) : null;
+            if (netRemote is not null)
+            {
+                return netRemote;
+            }
+
+            StreamConfirmPending();
+            if (!explicitlyBound || !streamConnected)
+            {
+                return null;
+            }
+
+            if (Tcp.RemoteAddress is not { } a || Tcp.State is TcpState.Closed or TcpState.SynSent or TcpState.Listen)
+            {
+                StreamSetDisconnected();
+                throw SocketErrors.Exception(SocketError.NotConnected, $"{Tcp.Describe()} has no peer.");
+            }
+
+            return netRemote = StreamEndPoint(a, Tcp.RemotePort);
+        }
+    }
+
+    /// <summary>
+    /// A non-blocking connect as the runtime sees it (measured on Linux, .NET 10). One that failed at
+    /// once stays "in progress"; the socket then polls writable, so the next read of its state takes it
+    /// as bound and connected (LocalEndPoint 0.0.0.0:0, RemoteEndPoint NotConnected). One under way is
+    /// finished by the runtime's event loop: when it worked, the next read finds it connected; when it
+    /// failed, the runtime has taken the error (a later Send is Shutdown, not ConnectionRefused) and the
+    /// object stays unconnected.
+    /// </summary>
+    private void StreamConfirmPending()
+    {
+        if (!nonBlockingConnect || !(disposed || Tcp.ConnectFinished))
+        {
+            return;
+        }
+
+        nonBlockingConnect = false;
+        if (connectStartFailed || Tcp.WasConnected || Tcp.State != TcpState.Closed)
+        {
+            connectStartFailed = false;
+            StreamSetConnected();
+        }
+        else if (Tcp.PendingError != SocketError.Success && Tcp.PendingError == Tcp.ConnectError)
+        {
+            Tcp.TakePendingError();
+        }
+    }
+
+    /// <summary>The runtime's SetToConnected: bound, connected, and a cached wildcard LocalEndPoint forgotten.</summary>
+    private void StreamSetConnected()
+    {
+        streamConnected = true;
+        explicitlyBound = true;
+        if (netLocal is IPEndPoint { } local && (local.Address.Equals(IPAddress.Any) || local.Address.Equals(IPAddress.IPv6Any) || local.Address.Equals(IPAddress.Any.MapToIPv6())))
+        {
+            netLocal = null;
+        }
+    }
+
+    /// <summary>The runtime's SetToDisconnected after an error or a Shutdown: only an object that thought it was connected changes.</summary>
+    private void StreamSetDisconnected()
+    {
+        if (streamConnected)
+        {
+            streamConnected = false;
+            netDisconnected = true;
         }
     }
 
@@ -61,8 +147,15 @@ public sealed partial class Socket
     {
         lock (sim.Gate)
         {
-            SocketErrors.ThrowIfFailed(Tcp.Bind(ep.Address, ep.Port), $"binding {ep} on {Host.Name}");
+            Tcp.ReuseAddress = true; // the runtime sets SO_REUSEADDR before every TCP bind on Unix (SystemNative_Bind)
+            SocketError error = Tcp.Bind(ep.Address, ep.Port);
+            if (error != SocketError.Success)
+            {
+                throw StreamFailure(error, $"binding {ep} on {Host.Name}"); // the runtime marks a connected object disconnected after any error
+            }
+
             explicitlyBound = true;
+            netLocal = null;
         }
     }
 
@@ -71,6 +164,7 @@ public sealed partial class Socket
         lock (sim.Gate)
         {
             SocketErrors.ThrowIfFailed(Tcp.Listen(backlog), $"listening on {Tcp.Describe()}");
+            netListening = true;
         }
     }
 
@@ -79,7 +173,7 @@ public sealed partial class Socket
     {
         if (error is not (SocketError.WouldBlock or SocketError.TimedOut or SocketError.IOPending))
         {
-            streamConnected = false;
+            StreamSetDisconnected();
         }
 
         return SocketErrors.Exception(error, $"{what} on {Tcp.Describe()}");
@@ -90,6 +184,11 @@ public sealed partial class Socket
     /// <summary>Checks in the runtime's order what makes a stream connect invalid before it starts.</summary>
     private void ValidateStreamConnect()
     {
+        if (netDisconnected)
+        {
+            throw new InvalidOperationException("Once the socket has been disconnected, you can only reconnect again asynchronously, and only to a different EndPoint.");
+        }
+
         if (Tcp.IsListening)
         {
             throw new InvalidOperationException("You may not perform this operation after calling the Listen method.");
@@ -111,13 +210,7 @@ public sealed partial class Socket
                 return SocketError.OperationAborted;
             }
 
-            SocketError error = Tcp.Connect(remote.Address, remote.Port);
-            if (error == SocketError.Success)
-            {
-                explicitlyBound = true;
-            }
-
-            return error;
+            return Tcp.Connect(remote.Address, remote.Port);
         }
     }
 
@@ -127,7 +220,7 @@ public sealed partial class Socket
         SocketError error = disposed ? SocketError.OperationAborted : Tcp.State == TcpState.Closed && !Tcp.WasConnected ? Tcp.ConnectError : SocketError.Success;
         if (error == SocketError.Success)
         {
-            streamConnected = true;
+            StreamSetConnected();
         }
         else if (error == Tcp.PendingError)
         {
@@ -140,7 +233,14 @@ public sealed partial class Socket
     private void StreamConnect(IPEndPoint remote)
     {
         ValidateStreamConnect();
-        SocketErrors.ThrowIfFailed(StartStreamConnect(remote), $"connecting to {remote} from {Host.Name}");
+        SocketError start = StartStreamConnect(remote);
+        if (start != SocketError.Success)
+        {
+            // The runtime marks a non-blocking connect in progress before it calls connect(), so even one that fails at once.
+            nonBlockingConnect = connectStartFailed = !blocking;
+            throw SocketErrors.Exception(start, $"connecting to {remote} from {Host.Name}");
+        }
+
         if (!blocking)
         {
             nonBlockingConnect = true;
@@ -397,7 +497,10 @@ public sealed partial class Socket
 
         if (!Tcp.IsListening)
         {
-            throw new InvalidOperationException("You must call the Listen method before performing this operation.");
+            // The runtime remembers that Listen was called; a listener a Shutdown(Receive) stopped gets the kernel's answer.
+            throw netListening
+                ? SocketErrors.Exception(SocketError.InvalidArgument, $"{Tcp.Describe()} no longer listens (Linux accept: EINVAL).")
+                : new InvalidOperationException("You must call the Listen method before performing this operation.");
         }
     }
 
@@ -592,19 +695,26 @@ public sealed partial class Socket
     {
         lock (sim.Gate)
         {
+            StreamConfirmPending();
             SocketError error = Tcp.Shutdown(how is SocketShutdown.Send or SocketShutdown.Both, how is SocketShutdown.Receive or SocketShutdown.Both);
-            if (error != SocketError.Success)
+
+            // The runtime ignores ENOTCONN for an object that is or was connected, then marks it disconnected.
+            if (error != SocketError.Success && !(error == SocketError.NotConnected && (streamConnected || netDisconnected)))
             {
                 throw StreamFailure(error, $"Shutdown({how})");
             }
+
+            StreamSetDisconnected();
         }
     }
 
     private bool StreamPollCondition(SelectMode mode) => mode switch
     {
-        SelectMode.SelectRead => disposed || (Tcp.IsListening ? Tcp.AcceptQueueLength > 0 : Tcp.IsReadable),
-        SelectMode.SelectWrite => !Tcp.IsListening && Tcp.ConnectFinished && (Tcp.WasConnected || Tcp.State != TcpState.Closed) && Tcp.IsWritable,
-        _ => Tcp.PendingError != SocketError.Success || (Tcp.ConnectFinished && Tcp.ConnectError != SocketError.Success),
+        // Linux tcp_poll: a closed socket (never connected, or over) reports POLLHUP, which .NET counts as readable.
+        SelectMode.SelectRead => disposed || (Tcp.IsListening ? Tcp.AcceptQueueLength > 0 : Tcp.IsReadable || Tcp.State == TcpState.Closed),
+        // Linux tcp_poll: writable unless listening or mid-handshake; a closed socket (never connected, or its connection over) polls writable too.
+        SelectMode.SelectWrite => !Tcp.IsListening && Tcp.ConnectFinished && (Tcp.State == TcpState.Closed || Tcp.IsWritable),
+        _ => Tcp.PendingError != SocketError.Success,
     };
 
     private bool StreamPoll(SelectMode mode, long deadline)
@@ -616,6 +726,7 @@ public sealed partial class Socket
 
         lock (sim.Gate)
         {
+            StreamConfirmPending(); // the runtime's event loop has finished a non-blocking connect by now (and taken a failure's error)
             if (deadline == sim.Clock.NowTicks || StreamPollCondition(mode))
             {
                 return StreamPollCondition(mode);
@@ -637,11 +748,7 @@ public sealed partial class Socket
             {
                 lock (sim.Gate)
                 {
-                    if (Tcp.ConnectFinished)
-                    {
-                        nonBlockingConnect = false;
-                        FinishStreamConnect();
-                    }
+                    StreamConfirmPending();
                 }
             }
 

@@ -158,6 +158,11 @@ public sealed partial class Socket : IDisposable
             ThrowIfDisposed();
             lock (sim.Gate)
             {
+                if (tcp is { IsListening: true })
+                {
+                    throw SocketErrors.Exception(SocketError.InvalidArgument, "a listening socket has no data to read (Linux FIONREAD: EINVAL)."); // measured by the differential suite
+                }
+
                 return tcp?.Available ?? udp!.Available;
             }
         }

@@ -20,6 +20,9 @@ internal interface IPortBinding
 
     /// <summary>IPv6 socket.</summary>
     bool CoversIPv6 { get; }
+
+    /// <summary>A listening TCP socket: Linux lets SO_REUSEADDR share a port with it for no one (inet_bind_conflict).</summary>
+    bool IsListening { get; }
 }
 
 /// <summary>
@@ -84,6 +87,26 @@ internal sealed class PortTable<T>
 
     public void Unbind(T endpoint) => Entries.Remove(endpoint);
 
+    /// <summary>
+    /// Whether <paramref name="endpoint"/>, bound, may start listening: Linux checks the port again at
+    /// listen(), and a socket sharing it by SO_REUSEADDR that is listening already makes it AddressAlreadyInUse.
+    /// </summary>
+    public bool ConflictsOnListen(T endpoint)
+    {
+        List<T> entries = Entries;
+        for (int i = 0; i < entries.Count; i++)
+        {
+            T other = entries[i];
+            if (other != endpoint && other.LocalPort == endpoint.LocalPort && other.IsListening
+                && Overlap(other, other.BoundAddress!, endpoint, endpoint.BoundAddress!))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     public void Clear() => Entries.Clear();
 
     private int PickEphemeral(T endpoint, IPAddress address)
@@ -109,7 +132,7 @@ internal sealed class PortTable<T>
         {
             T other = entries[i];
             if (other.LocalPort == port && Overlap(other, other.BoundAddress!, newcomer, address)
-                && (ignoreReuse || !(other.ReuseAddress && newcomer.ReuseAddress)))
+                && (ignoreReuse || !(other.ReuseAddress && newcomer.ReuseAddress) || other.IsListening))
             {
                 return true;
             }

@@ -86,6 +86,8 @@ internal sealed class UdpEndpoint : IPortBinding
     /// <inheritdoc />
     IPAddress? IPortBinding.BoundAddress => localAddress;
 
+    bool IPortBinding.IsListening => false;
+
     public bool IsBound => LocalAddress is not null;
 
     public IPAddress? RemoteAddress { get; private set; }

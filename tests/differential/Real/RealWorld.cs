@@ -20,11 +20,29 @@ public sealed class RealWorld : IWorld
     private static readonly SafeFileHandle Home = File.OpenHandle("/proc/thread-self/ns/net");
 
     private readonly SafeFileHandle[] namespaces;
+    private readonly int[][] indexes;
 
     private RealWorld(HostSpec[] hosts, SafeFileHandle[] namespaces)
     {
         Hosts = hosts;
         this.namespaces = namespaces;
+        indexes = new int[hosts.Length][];
+        for (int h = 0; h < hosts.Length; h++)
+        {
+            indexes[h] = new int[hosts[h].Adapters.Length];
+            Enter(namespaces[h]);
+            try
+            {
+                for (int j = 0; j < indexes[h].Length; j++)
+                {
+                    indexes[h][j] = (int)if_nametoindex($"eth{j}");
+                }
+            }
+            finally
+            {
+                Enter(Home);
+            }
+        }
     }
 
     /// <inheritdoc />
@@ -32,6 +50,9 @@ public sealed class RealWorld : IWorld
 
     /// <summary>How long <see cref="Settle"/> waits on the wall clock.</summary>
     public static TimeSpan SettleTime { get; set; } = TimeSpan.FromMilliseconds(4);
+
+    /// <summary>The longest <see cref="Wait"/> waits on the wall clock for an async operation (it returns as soon as the operation ends).</summary>
+    public static TimeSpan WaitBound { get; set; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>Builds every topology; returns them by name.</summary>
     public static Dictionary<string, RealWorld> BuildAll()
@@ -129,6 +150,12 @@ public sealed class RealWorld : IWorld
     /// <inheritdoc />
     public void Settle() => Thread.Sleep(SettleTime);
 
+    /// <inheritdoc />
+    public bool Wait(Task task) => ((IAsyncResult)task).AsyncWaitHandle.WaitOne(WaitBound);
+
+    /// <inheritdoc />
+    public int InterfaceIndex(int host, int adapter) => indexes[host][adapter];
+
     private static void Enter(SafeFileHandle ns)
     {
         if (setns((int)ns.DangerousGetHandle(), CloneNewNet) != 0)
@@ -159,4 +186,7 @@ public sealed class RealWorld : IWorld
 
     [DllImport("libc", SetLastError = true)]
     private static extern int setns(int fd, int nstype);
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern uint if_nametoindex([MarshalAs(UnmanagedType.LPUTF8Str)] string name);
 }

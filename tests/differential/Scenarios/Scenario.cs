@@ -40,6 +40,20 @@ public enum Op
     Shutdown,
     /// <summary>Close (Dispose) the socket.</summary>
     Close,
+    /// <summary>Set IP_MULTICAST_IF / IPV6_MULTICAST_IF (Arg 0 any, 1 first adapter, 2 last adapter, 3 IPv4: a neighbour's address, IPv6: loopback's index).</summary>
+    MulticastInterface,
+    /// <summary>Listen (TCP; Arg is the backlog).</summary>
+    Listen,
+    /// <summary>Non-blocking Accept; the accepted socket takes the scenario's next accepted slot.</summary>
+    Accept,
+    /// <summary>AcceptAsync (Task), awaited within a bound; a pending one is taken by the next accept step on the socket.</summary>
+    AcceptAsync,
+    /// <summary>ConnectAsync (Task), awaited within a bound.</summary>
+    ConnectAsync,
+    /// <summary>SendAsync (Task), awaited within a bound.</summary>
+    SendAsync,
+    /// <summary>SendToAsync (Task) to an address class and port slot, awaited within a bound.</summary>
+    SendToAsync,
 }
 
 /// <summary>The address classes a step names; each resolves per topology and host.</summary>
@@ -82,9 +96,9 @@ public sealed record Step(Op Op, int S, AddressClass Address = AddressClass.Any,
     /// <inheritdoc />
     public override string ToString() => Op switch
     {
-        Op.Bind or Op.Connect or Op.SendTo => $"{Name(Op)} s{S} {Name(Address)} {Port}",
+        Op.Bind or Op.Connect or Op.SendTo or Op.ConnectAsync or Op.SendToAsync => $"{Name(Op)} s{S} {Name(Address)} {Port}",
         Op.Join or Op.Leave => $"{Name(Op)} s{S} {Name(Address)} {(Arg == 0 ? "any" : "own")}",
-        Op.Broadcast or Op.MulticastLoopback or Op.MulticastTtl or Op.ReuseAddress or Op.Shutdown => $"{Name(Op)} s{S} {Arg}",
+        Op.Broadcast or Op.MulticastLoopback or Op.MulticastTtl or Op.ReuseAddress or Op.Shutdown or Op.MulticastInterface or Op.Listen => $"{Name(Op)} s{S} {Arg}",
         _ => $"{Name(Op)} s{S}",
     };
 
@@ -96,9 +110,9 @@ public sealed record Step(Op Op, int S, AddressClass Address = AddressClass.Any,
         int s = int.Parse(w[1].AsSpan(1), CultureInfo.InvariantCulture);
         return op switch
         {
-            Op.Bind or Op.Connect or Op.SendTo => new Step(op, s, Enum.Parse<AddressClass>(w[2], true), int.Parse(w[3], CultureInfo.InvariantCulture)),
+            Op.Bind or Op.Connect or Op.SendTo or Op.ConnectAsync or Op.SendToAsync => new Step(op, s, Enum.Parse<AddressClass>(w[2], true), int.Parse(w[3], CultureInfo.InvariantCulture)),
             Op.Join or Op.Leave => new Step(op, s, Enum.Parse<AddressClass>(w[2], true), 0, w[3] == "any" ? 0 : 1),
-            Op.Broadcast or Op.MulticastLoopback or Op.MulticastTtl or Op.ReuseAddress or Op.Shutdown => new Step(op, s, Arg: int.Parse(w[2], CultureInfo.InvariantCulture)),
+            Op.Broadcast or Op.MulticastLoopback or Op.MulticastTtl or Op.ReuseAddress or Op.Shutdown or Op.MulticastInterface or Op.Listen => new Step(op, s, Arg: int.Parse(w[2], CultureInfo.InvariantCulture)),
             _ => new Step(op, s),
         };
     }
@@ -108,12 +122,16 @@ public sealed record Step(Op Op, int S, AddressClass Address = AddressClass.Any,
 
 /// <summary>A socket of a scenario: which host it lives on, and its kind.</summary>
 /// <param name="Host">Index into the topology's hosts.</param>
-/// <param name="V6">IPv6 (DualMode off) rather than IPv4.</param>
+/// <param name="V6">IPv6 rather than IPv4.</param>
 /// <param name="Tcp">TCP rather than UDP.</param>
-public sealed record SocketSpec(int Host, bool V6 = false, bool Tcp = false)
+/// <param name="Dual">An IPv6 socket with DualMode on, whose address classes resolve to IPv4-mapped addresses (:: for Any).</param>
+public sealed record SocketSpec(int Host, bool V6 = false, bool Tcp = false, bool Dual = false)
 {
+    /// <summary>The family as the tables name it: IPv4, IPv6 or dual.</summary>
+    public string Family => Dual ? "dual" : V6 ? "IPv6" : "IPv4";
+
     /// <inheritdoc />
-    public override string ToString() => $"{Host}{(V6 ? "v6" : "v4")}{(Tcp ? "tcp" : "udp")}";
+    public override string ToString() => $"{Host}{(Dual ? "dm" : V6 ? "v6" : "v4")}{(Tcp ? "tcp" : "udp")}";
 
     /// <summary>Parses the form <see cref="ToString"/> writes.</summary>
     public static SocketSpec Parse(string text)
@@ -124,13 +142,24 @@ public sealed record SocketSpec(int Host, bool V6 = false, bool Tcp = false)
             i++;
         }
 
-        return new SocketSpec(int.Parse(text.AsSpan(0, i), CultureInfo.InvariantCulture), text.AsSpan(i).StartsWith("v6"), text.EndsWith("tcp", StringComparison.Ordinal));
+        bool dual = text.AsSpan(i).StartsWith("dm");
+        return new SocketSpec(int.Parse(text.AsSpan(0, i), CultureInfo.InvariantCulture), dual || text.AsSpan(i).StartsWith("v6"), text.EndsWith("tcp", StringComparison.Ordinal), dual);
     }
 }
 
 /// <summary>A generated scenario: a topology, its sockets, and the steps, written on one line.</summary>
+/// <remarks>A TCP scenario's steps may name sockets past <see cref="Sockets"/>: slot <c>Sockets.Length + k</c> is the k-th accepted socket.</remarks>
 public sealed record Scenario(string Topology, SocketSpec[] Sockets, Step[] Steps)
 {
+    /// <summary>How many accepted sockets a scenario can hold.</summary>
+    public const int AcceptSlots = 2;
+
+    /// <summary>TCP or UDP, as the tables name it (a scenario's sockets share one protocol).</summary>
+    public string Protocol => Sockets[0].Tcp ? "TCP" : "UDP";
+
+    /// <summary>The family as the tables name it: IPv4, IPv6, or dual when any socket is dual-mode.</summary>
+    public string Family => Array.Exists(Sockets, s => s.Dual) ? "dual" : Sockets[0].Family;
+
     /// <summary>One line: <c>topology | sockets | step; step; ...</c>.</summary>
     public override string ToString() =>
         $"{Topology} | {string.Join(' ', Sockets.Select(s => s.ToString()))} | {string.Join("; ", Steps.Select(s => s.ToString()))}";
@@ -153,7 +182,12 @@ public sealed record Scenario(string Topology, SocketSpec[] Sockets, Step[] Step
         for (int i = 0; i < Sockets.Length; i++)
         {
             SocketSpec s = Sockets[i];
-            text.AppendLine(CultureInfo.InvariantCulture, $"  s{i} on {Topologies.Hosts(Topology)[s.Host].Name}: {(s.V6 ? "IPv6" : "IPv4")} {(s.Tcp ? "TCP" : "UDP")}");
+            text.AppendLine(CultureInfo.InvariantCulture, $"  s{i} on {Topologies.Hosts(Topology)[s.Host].Name}: {(s.Dual ? "IPv6 dual-mode" : s.V6 ? "IPv6" : "IPv4")} {(s.Tcp ? "TCP" : "UDP")}");
+        }
+
+        if (Sockets[0].Tcp)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"  s{Sockets.Length}.. are accepted sockets, in order of acceptance");
         }
 
         return text.ToString();

@@ -62,6 +62,21 @@ public sealed class SimWorld : IWorld
     /// <inheritdoc />
     public void Settle() => Simulation.RunFor(TimeSpan.FromMilliseconds(20));
 
+    /// <inheritdoc />
+    /// <remarks>Up to 100 ms of virtual time, in 1 ms steps: what completes within a round trip or two.</remarks>
+    public bool Wait(Task task)
+    {
+        for (int i = 0; i < 100 && !task.IsCompleted; i++)
+        {
+            Simulation.RunFor(TimeSpan.FromMilliseconds(1));
+        }
+
+        return task.IsCompleted;
+    }
+
+    /// <inheritdoc />
+    public int InterfaceIndex(int host, int adapter) => hosts[host].Adapters[adapter].Index;
+
     /// <summary>Whether every packet the run created has ended exactly once (Send + Copy = Deliver + Drop), after running to idle.</summary>
     public bool Conserved(out string detail)
     {

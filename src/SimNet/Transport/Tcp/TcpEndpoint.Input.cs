@@ -139,7 +139,7 @@ internal sealed partial class TcpEndpoint
         {
             if ((flags & TcpFlags.Rst) == 0)
             {
-                if (State == TcpState.SynReceived)
+                if (State == TcpState.SynReceived && (flags & TcpFlags.Ack) == 0)
                 {
                     SendControl(TcpFlags.Syn | TcpFlags.Ack, iss); // our SYN-ACK was lost: the peer repeats its SYN
                 }

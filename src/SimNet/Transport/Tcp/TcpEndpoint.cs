@@ -116,6 +116,16 @@ internal sealed partial class TcpEndpoint : IHousekeeper, IPortBinding
     /// <summary>Whether the connection got through its handshake at some point (Linux keeps reporting it connected-ish for reads after a close).</summary>
     public bool WasConnected { get; private set; }
 
+    /// <summary>
+    /// A connect that got under way failed (refused, unreachable, timed out): Linux leaves the socket
+    /// SS_CONNECTING in CLOSE, so listen() is InvalidArgument, the next connect() ConnectionAborted,
+    /// reads return 0, and a port the connect drew is released (bind works again).
+    /// </summary>
+    public bool ConnectFailed { get; private set; }
+
+    /// <summary>The port came from connect's implicit bind, not from Bind.</summary>
+    private bool autoBound;
+
     /// <summary>Why the last connect attempt failed, once it has.</summary>
     public SocketError ConnectError { get; private set; }
 
@@ -147,7 +157,6 @@ internal sealed partial class TcpEndpoint : IHousekeeper, IPortBinding
     public bool CoversIPv4 => Family == AddressFamily.InterNetwork || DualMode;
 
     public bool CoversIPv6 => Family == AddressFamily.InterNetworkV6;
-
     /// <summary>Whether a segment to <paramref name="destination"/> matches this listener's bound address.</summary>
     public bool Accepts(IPAddress destination)
     {
@@ -178,6 +187,11 @@ internal sealed partial class TcpEndpoint : IHousekeeper, IPortBinding
             return SocketError.InvalidArgument;
         }
 
+        if (address.IsIPv6Multicast)
+        {
+            return SocketError.InvalidArgument; // measured: Linux refuses an IPv6 group for a TCP socket (an IPv4 group binds)
+        }
+
         return Stack.Bind(this, address, port);
     }
 
@@ -190,7 +204,7 @@ internal sealed partial class TcpEndpoint : IHousekeeper, IPortBinding
             return SocketError.Success;
         }
 
-        if (State != TcpState.Closed || WasConnected)
+        if (State != TcpState.Closed || WasConnected || ConnectFailed)
         {
             return SocketError.InvalidArgument;
         }
@@ -202,6 +216,10 @@ internal sealed partial class TcpEndpoint : IHousekeeper, IPortBinding
             {
                 return e;
             }
+        }
+        else if (Stack.ConflictsOnListen(this))
+        {
+            return SocketError.AddressAlreadyInUse;
         }
 
         Backlog = Math.Clamp(backlog, 0, TcpStack.MaxBacklog);
@@ -246,12 +264,27 @@ internal sealed partial class TcpEndpoint : IHousekeeper, IPortBinding
             return SocketError.AlreadyInProgress; // Linux EALREADY: a non-blocking connect is under way
         }
 
+        if (ConnectFailed && State == TcpState.Closed)
+        {
+            ConnectFailed = false; // Linux __inet_stream_connect: the failed attempt is reported once, the socket is unconnected again
+            return SocketError.ConnectionAborted;
+        }
+
         if (State != TcpState.Closed || WasConnected)
         {
             return SocketError.IsConnected;
         }
 
         IPAddress remote = AddressRules.Unmap(address);
+        if (AddressRules.IsAny(remote))
+        {
+            // Linux connects to the unspecified address on this host: IPv6 to ::1 (tcp_v6_connect), IPv4 to
+            // the bound address, or 127.0.0.1 when bound to none (ip_route_output_key with no destination).
+            IPAddress? bound = IsBound ? LocalAddress : null;
+            remote = remote.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Loopback
+                : bound is not null && !AddressRules.IsAny(bound) && bound.AddressFamily == AddressFamily.InterNetwork ? bound : IPAddress.Loopback;
+        }
+
         RouteDecision route = Host.Route(remote, IsBound ? LocalAddress : null, 0);
         if (route.Error != SocketError.Success)
         {
@@ -276,6 +309,8 @@ internal sealed partial class TcpEndpoint : IHousekeeper, IPortBinding
             {
                 return e;
             }
+
+            autoBound = true;
         }
 
         LocalAddress = AddressRules.IsAny(LocalAddress!) ? route.Source! : LocalAddress;
@@ -372,7 +407,7 @@ internal sealed partial class TcpEndpoint : IHousekeeper, IPortBinding
             return TakePendingError();
         }
 
-        if (ShutdownReceive || (State == TcpState.Closed && WasConnected))
+        if (ShutdownReceive || (State == TcpState.Closed && (WasConnected || ConnectFailed)))
         {
             return SocketError.Success;
         }
@@ -405,6 +440,17 @@ internal sealed partial class TcpEndpoint : IHousekeeper, IPortBinding
     /// <summary>SHUT_WR queues a FIN after the buffered data; SHUT_RD makes reads return 0.</summary>
     public SocketError Shutdown(bool send, bool receive)
     {
+        if (State == TcpState.Listen)
+        {
+            // Linux inet_shutdown: a listener ignores a send shutdown; a receive shutdown disconnects it (it stops listening, keeps its port).
+            if (receive)
+            {
+                StopListening();
+            }
+
+            return SocketError.Success;
+        }
+
         if (!TcpStateMachine.IsSynchronized(State) && State != TcpState.SynReceived)
         {
             return WasConnected && State == TcpState.Closed ? SocketError.Success : SocketError.NotConnected;
@@ -424,6 +470,20 @@ internal sealed partial class TcpEndpoint : IHousekeeper, IPortBinding
         return SocketError.Success;
     }
 
+    /// <summary>A listener stops: its unaccepted connections are reset, and it is closed.</summary>
+    private void StopListening()
+    {
+        Move(TcpEvent.Close);
+        foreach (TcpEndpoint child in acceptQueue.Concat(halfOpen).ToArray())
+        {
+            child.Parent = null;
+            child.Abort(SocketError.Success, sendReset: true);
+        }
+
+        acceptQueue.Clear();
+        halfOpen.Clear();
+    }
+
     /// <summary>
     /// The owner closes the socket. A listener resets its unaccepted connections; unread data or
     /// Linger(true, 0) resets the connection; otherwise it closes gracefully in the background.
@@ -439,15 +499,7 @@ internal sealed partial class TcpEndpoint : IHousekeeper, IPortBinding
         switch (State)
         {
             case TcpState.Listen:
-                Move(TcpEvent.Close);
-                foreach (TcpEndpoint child in acceptQueue.Concat(halfOpen).ToArray())
-                {
-                    child.Parent = null;
-                    child.Abort(SocketError.Success, sendReset: true);
-                }
-
-                acceptQueue.Clear();
-                halfOpen.Clear();
+                StopListening();
                 Stack.Unbind(this);
                 break;
             case TcpState.Closed:
@@ -596,6 +648,7 @@ internal sealed partial class TcpEndpoint : IHousekeeper, IPortBinding
             if (!WasConnected)
             {
                 ConnectError = error;
+                ConnectFailed = true;
             }
         }
 
@@ -607,6 +660,18 @@ internal sealed partial class TcpEndpoint : IHousekeeper, IPortBinding
         }
 
         Stack.Unbind(this);
+        if (ConnectFailed && error != SocketError.Success)
+        {
+            // The source the route gave goes (inet_reset_saddr), and a port connect drew is released (tcp_done): the socket is unbound again.
+            // Measured: getsockname then shows the wildcard with the port connect drew.
+            LocalAddress = BoundAddress is { } b && !autoBound ? AddressRules.Unmap(b) : null;
+            if (autoBound)
+            {
+                autoBound = false;
+                BoundAddress = null;
+            }
+        }
+
         if (Parent is { } parent)
         {
             parent.ForgetChild(this);

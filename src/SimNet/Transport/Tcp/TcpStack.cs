@@ -96,6 +96,9 @@ internal sealed class TcpStack : IProtocolHandler, Faults.ICrashable
 
     public void Unbind(TcpEndpoint endpoint) => ports.Unbind(endpoint);
 
+    /// <summary>Whether another socket already listens on the port <paramref name="endpoint"/> shares by SO_REUSEADDR (Linux: listen() is AddressAlreadyInUse).</summary>
+    public bool ConflictsOnListen(TcpEndpoint endpoint) => ports.ConflictsOnListen(endpoint);
+
     // ---------------------------------------------------------------- connection table
 
     public void Register(TcpEndpoint endpoint) =>
