@@ -33,13 +33,7 @@ public class UdpDatagramBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        sim = new Simulation(seed: 1);
-        sim.Trace.KeepEvents = false;
-        Segment lan = sim.AddSegment("lan");
-        Host a = sim.AddHost("a");
-        a.AddAdapter("eth0", lan, "10.0.0.1/24");
-        Host b = sim.AddHost("b");
-        b.AddAdapter("eth0", lan, "10.0.0.2/24");
+        (sim, Host a, Host b) = UdpRows.World();
         simRx = new SimSocket(b, AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         simRx.Bind(new IPEndPoint(IPAddress.Any, 5000));
         simTx = new SimSocket(a, AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);

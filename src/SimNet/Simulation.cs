@@ -648,12 +648,11 @@ public sealed partial class Simulation
     /// <summary>Runs the next event due at or before <paramref name="limitTicks"/>, holding <see cref="Gate"/>. False when there is none.</summary>
     private bool RunNextEventLocked(long limitTicks)
     {
-        if (!events.TryPeekDue(out long due) || due > limitTicks)
+        if (!events.TryDequeue(limitTicks, out EventQueue.Entry entry, out long due))
         {
             return false;
         }
 
-        events.TryDequeue(out EventQueue.Entry entry, out due);
         if (due > Clock.NowTicks)
         {
             Clock.NowTicks = due;

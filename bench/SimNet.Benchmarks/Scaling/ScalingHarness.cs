@@ -30,10 +30,12 @@ public static class ScalingHarness
         int minutes = Array.IndexOf(args, "--heartbeat-minutes");
         heartbeatMinutes = minutes >= 0 ? int.Parse(args[minutes + 1], System.Globalization.CultureInfo.InvariantCulture) : 0;
         int only = Array.IndexOf(args, "--only");
-        string[] parts = only >= 0 && only + 1 < args.Length ? args[only + 1].Split(',') : ["build", "unicast", "routed", "heartbeat", "scenarios", "tcp"];
+        string[] parts = only >= 0 && only + 1 < args.Length ? args[only + 1].Split(',') : ["build", "unicast", "routed", "heartbeat", "scenarios", "udp", "tcp"];
         Console.WriteLine($"# SimNet scaling harness, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, .NET {Environment.Version}, server GC {System.Runtime.GCSettings.IsServerGC}{(quick ? ", quick" : string.Empty)}");
         foreach (string part in parts)
         {
+            Console.WriteLine();
+            Console.WriteLine($"load average before '{part}' at {DateTime.UtcNow:HH:mm:ss} UTC: {LoadAverage()}");
             switch (part)
             {
                 case "build": Build(); break;
@@ -42,10 +44,46 @@ public static class ScalingHarness
                 case "heartbeat": Heartbeats(); break;
                 case "scenarios": SmallScenarios(); break;
                 case "tcp": TcpBulk(); break;
+                case "udp": UdpRows.Run(quick); break;
                 default: throw new ArgumentException($"unknown part '{part}'");
             }
         }
     }
+
+    /// <summary>
+    /// Repeats <paramref name="round"/> (which returns how many operations it did) until two rounds in a
+    /// row are no faster than the best before them, sleeping between rounds: the runtime compiles hot
+    /// methods again with full optimisation on a background thread, and on a loaded machine that thread
+    /// gets little time, so without this the first seconds measure instrumented, half-optimised code
+    /// (small scenarios ran 3× slower). At most <paramref name="limit"/> of wall time.
+    /// </summary>
+    private static void WarmUntilStable(Func<int> round, TimeSpan limit)
+    {
+        var total = Stopwatch.StartNew();
+        double best = 0;
+        int stale = 0;
+        while (stale < 2 && total.Elapsed < limit)
+        {
+            TimeSpan cpu = CpuClock.ThreadNow();
+            int n = round();
+            double rate = n / Math.Max((CpuClock.ThreadNow() - cpu).TotalSeconds, 1e-6);
+            if (rate > best * 1.03)
+            {
+                best = rate;
+                stale = 0;
+            }
+            else
+            {
+                stale++;
+            }
+
+            Thread.Sleep(200); // let the background compiler run
+        }
+    }
+
+    /// <summary>The machine's load average (1, 5, 15 minutes), from /proc/loadavg where there is one.</summary>
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
 
     private static int[] HostCounts => quick ? [1_000, 10_000] : [1_000, 10_000, 100_000];
 
@@ -61,6 +99,11 @@ public static class ScalingHarness
         foreach (int n in HostCounts)
         {
             long before = SettledMemory();
+            if (n == HostCounts[^1])
+            {
+                sampler?.Start();
+            }
+
             var sw = Stopwatch.StartNew();
             var sim = new Simulation(seed: 13);
             sim.Trace.KeepEvents = false;
@@ -88,6 +131,11 @@ public static class ScalingHarness
             }
 
             long withEndpoints = SettledMemory() - before;
+            if (n == HostCounts[^1])
+            {
+                PrintSamples();
+            }
+
             Console.WriteLine($"| {n:N0} | {sw.Elapsed.TotalMilliseconds:N0} ms | {sw.Elapsed.TotalMicroseconds / n:N1} | {Stopwatch.GetElapsedTime(0, lastTenth).TotalMicroseconds / (n / 10):N1} | {built / 1e6:N1} MB | {built / n:N0} B | {withEndpoints / 1e6:N1} MB |");
             GC.KeepAlive(sim);
             GC.KeepAlive(endpoints);
@@ -120,31 +168,35 @@ public static class ScalingHarness
         Console.WriteLine(routed
             ? "## Unicast, 100 segments joined by a router (64 B, random pairs, send + deliver + receive)"
             : "## Unicast, one segment (64 B, random pairs, send + deliver + receive)");
-        Console.WriteLine("| hosts | datagrams | ns per datagram | datagrams/s | allocated per datagram | vs 1,000 hosts |");
-        Console.WriteLine("|---:|---:|---:|---:|---:|---:|");
+        Console.WriteLine("| hosts | datagrams | ns per datagram | datagrams/s | allocated per datagram | vs 1,000 hosts | CPU ns per datagram | CPU vs 1,000 hosts |");
+        Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|");
         // Warm-up in a world of its own, long enough for the JIT's tiering to finish under load.
-        double first = 0;
+        double first = 0, firstCpu = 0;
         (Simulation warm, UdpEndpoint[] warmEndpoints, IPAddress[] warmAddresses) = routed ? BuildRouted(1_000) : BuildFlat(1_000);
-        for (int i = 0; i < 3; i++)
-        {
-            UnicastRow(warm, warmEndpoints, warmAddresses, 1_000, 1_000, ref first, print: false);
-        }
+        WarmUntilStable(
+            () =>
+            {
+                UnicastRow(warm, warmEndpoints, warmAddresses, 1_000, 1_000, ref first, ref firstCpu, print: false);
+                return quick ? 100_000 : 300_000;
+            },
+            TimeSpan.FromSeconds(30));
 
         first = 0;
+        firstCpu = 0;
         foreach (int n in HostCounts)
         {
             (Simulation sim, UdpEndpoint[] endpoints, IPAddress[] addresses) = routed ? BuildRouted(n) : BuildFlat(n);
-            UnicastRow(sim, endpoints, addresses, n, n, ref first);
+            UnicastRow(sim, endpoints, addresses, n, n, ref first, ref firstCpu);
             if (n > 1_000)
             {
                 // The same world with traffic among 1,000 of its hosts (spread evenly): separates what the
                 // structures cost (index lookups) from what the memory does (caches miss more with more hosts).
-                UnicastRow(sim, endpoints, addresses, n, 1_000, ref first);
+                UnicastRow(sim, endpoints, addresses, n, 1_000, ref first, ref firstCpu);
             }
         }
     }
 
-    private static void UnicastRow(Simulation sim, UdpEndpoint[] endpoints, IPAddress[] addresses, int n, int active, ref double first, bool print = true)
+    private static void UnicastRow(Simulation sim, UdpEndpoint[] endpoints, IPAddress[] addresses, int n, int active, ref double first, ref double firstCpu, bool print = true)
     {
         var random = new Random(42);
         byte[] payload = new byte[64];
@@ -164,9 +216,11 @@ public static class ScalingHarness
 
         Pass(sim, endpoints, addresses, pairs.AsSpan(0, count / 10), payload, buffer); // warm-up
         long allocated = GC.GetAllocatedBytesForCurrentThread();
+        TimeSpan cpu = CpuClock.ThreadNow();
         var sw = Stopwatch.StartNew();
         Pass(sim, endpoints, addresses, pairs, payload, buffer);
         sw.Stop();
+        double cpuNs = (CpuClock.ThreadNow() - cpu).TotalNanoseconds / count;
         allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;
         double ns = sw.Elapsed.TotalNanoseconds / count;
         if (!print)
@@ -175,8 +229,9 @@ public static class ScalingHarness
         }
 
         first = first == 0 ? ns : first;
+        firstCpu = firstCpu == 0 ? cpuNs : firstCpu;
         string hosts = active == n ? $"{n:N0}" : $"{n:N0}, traffic among {active:N0}";
-        Console.WriteLine($"| {hosts} | {count:N0} | {ns:N0} | {1e9 / ns:N0} | {(double)allocated / count:N1} B | {ns / first:N2}× |");
+        Console.WriteLine($"| {hosts} | {count:N0} | {ns:N0} | {1e9 / ns:N0} | {(double)allocated / count:N1} B | {ns / first:N2}× | {cpuNs:N0} | {cpuNs / firstCpu:N2}× |");
     }
 
     private static void Pass(Simulation sim, UdpEndpoint[] endpoints, IPAddress[] addresses, ReadOnlySpan<(int From, int To)> pairs, byte[] payload, byte[] buffer)
@@ -249,18 +304,22 @@ public static class ScalingHarness
     {
         Console.WriteLine();
         Console.WriteLine("## Heartbeats: every host sends 32 B to the next once a second, one LAN, 1 ms latency, 1 % loss");
-        Console.WriteLine("| hosts | simulated | wall | datagrams delivered | µs per datagram | faster than real time | allocated |");
-        Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|");
-        HeartbeatBenchmark.Run(TimeSpan.FromMinutes(1), hosts: 100); // warm-up
+        Console.WriteLine("| hosts | simulated | wall | CPU (this thread) | wall per simulated hour | datagrams delivered | µs per datagram | faster than real time | allocated |");
+        Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        WarmUntilStable(() => (int)HeartbeatBenchmark.Run(TimeSpan.FromMinutes(5), hosts: 100), TimeSpan.FromSeconds(20));
         foreach (int n in heartbeatHosts ?? [100, 1_000, 10_000])
         {
-            TimeSpan simulated = heartbeatMinutes > 0 ? TimeSpan.FromMinutes(heartbeatMinutes) : quick && n == 10_000 ? TimeSpan.FromMinutes(6) : TimeSpan.FromHours(1);
+            // 10,000 hosts run 20 simulated minutes (6 with --quick) so the whole table fits in about 5 minutes;
+            // the "per simulated hour" column scales that linearly (the load is the same every second).
+            TimeSpan simulated = heartbeatMinutes > 0 ? TimeSpan.FromMinutes(heartbeatMinutes) : n == 10_000 ? TimeSpan.FromMinutes(quick ? 6 : 20) : TimeSpan.FromHours(1);
             long allocated = GC.GetTotalAllocatedBytes(precise: true);
+            TimeSpan cpu = CpuClock.ThreadNow();
             var sw = Stopwatch.StartNew();
             long delivered = HeartbeatBenchmark.Run(simulated, hosts: n);
             sw.Stop();
+            cpu = CpuClock.ThreadNow() - cpu;
             allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated;
-            Console.WriteLine($"| {n:N0} | {simulated.TotalMinutes:N0} min | {sw.Elapsed.TotalMilliseconds:N0} ms | {delivered:N0} | {sw.Elapsed.TotalMicroseconds / delivered:N2} | {simulated / sw.Elapsed:N0}× | {allocated / 1e6:N1} MB |");
+            Console.WriteLine($"| {n:N0} | {simulated.TotalMinutes:N0} min | {sw.Elapsed.TotalMilliseconds:N0} ms | {cpu.TotalMilliseconds:N0} ms | {sw.Elapsed.TotalMilliseconds * (TimeSpan.FromHours(1) / simulated):N0} ms | {delivered:N0} | {sw.Elapsed.TotalMicroseconds / delivered:N2} | {simulated / sw.Elapsed:N0}× | {allocated / 1e6:N1} MB |");
         }
     }
 
@@ -274,14 +333,25 @@ public static class ScalingHarness
     {
         Console.WriteLine();
         Console.WriteLine("## Small scenarios (new simulation, 3 hosts, UDP request/reply + TCP echo), one thread");
-        for (int i = 0; i < 500; i++)
-        {
-            SmallScenario(i);
-        }
+        WarmUntilStable(
+            () =>
+            {
+                var round = Stopwatch.StartNew();
+                int n = 0;
+                while (round.ElapsedMilliseconds < 300)
+                {
+                    SmallScenario(n++);
+                }
+
+                return n;
+            },
+            TimeSpan.FromSeconds(20));
 
         int gen0 = GC.CollectionCount(0), gen1 = GC.CollectionCount(1), gen2 = GC.CollectionCount(2);
+        long poolItems = ThreadPool.CompletedWorkItemCount;
         sampler?.Start();
         long allocated = GC.GetTotalAllocatedBytes(precise: true);
+        TimeSpan cpu = CpuClock.ThreadNow();
         var sw = Stopwatch.StartNew();
         int runs = 0;
         while (sw.ElapsedMilliseconds < (quick ? 1_000 : 3_000))
@@ -290,11 +360,13 @@ public static class ScalingHarness
         }
 
         sw.Stop();
+        cpu = CpuClock.ThreadNow() - cpu;
         allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated;
         PrintSamples();
-        Console.WriteLine($"| scenarios | per second | µs each | allocated each | GCs gen0 / gen1 / gen2 |");
-        Console.WriteLine("|---:|---:|---:|---:|---:|");
-        Console.WriteLine($"| {runs:N0} | {runs / sw.Elapsed.TotalSeconds:N0} | {sw.Elapsed.TotalMicroseconds / runs:N1} | {allocated / runs / 1024.0:N1} KB | {GC.CollectionCount(0) - gen0} / {GC.CollectionCount(1) - gen1} / {GC.CollectionCount(2) - gen2} |");
+        poolItems = ThreadPool.CompletedWorkItemCount - poolItems;
+        Console.WriteLine($"| scenarios | per second | µs each | per second of this thread's CPU | allocated each | GCs gen0 / gen1 / gen2 | thread-pool items each |");
+        Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|");
+        Console.WriteLine($"| {runs:N0} | {runs / sw.Elapsed.TotalSeconds:N0} | {sw.Elapsed.TotalMicroseconds / runs:N1} | {runs / cpu.TotalSeconds:N0} | {allocated / runs / 1024.0:N1} KB | {GC.CollectionCount(0) - gen0} / {GC.CollectionCount(1) - gen1} / {GC.CollectionCount(2) - gen2} | {(double)poolItems / runs:N2} |");
     }
 
     private static void SmallScenario(int seed)
@@ -365,9 +437,9 @@ public static class ScalingHarness
         Console.WriteLine("| what | wall | MB/s | vs real loopback | allocated per MB | events queued when the last byte is read |");
         Console.WriteLine("|---|---:|---:|---:|---:|---:|");
         TcpTransfer.Real(bytes >> 4); // warm-up
-        TcpTransfer.Sim(bytes >> 4, sameHost: true, stream: false);
-        TcpTransfer.Sim(bytes >> 4, sameHost: false, stream: false);
-        TcpTransfer.Sim(bytes >> 4, sameHost: false, stream: true);
+        WarmUntilStable(() => { TcpTransfer.Sim(16 << 20, sameHost: true, stream: false); return 1; }, TimeSpan.FromSeconds(10));
+        WarmUntilStable(() => { TcpTransfer.Sim(16 << 20, sameHost: false, stream: false); return 1; }, TimeSpan.FromSeconds(10));
+        WarmUntilStable(() => { TcpTransfer.Sim(16 << 20, sameHost: false, stream: true); return 1; }, TimeSpan.FromSeconds(10));
         (TimeSpan real, long realAllocated) = Measure(() => { TcpTransfer.Real(bytes); return 0; }, out _);
         Row("real loopback TCP (kernel, 64 KiB segments)", real, realAllocated, bytes, real, -1);
         (TimeSpan t, long a) = Measure(() => TcpTransfer.Sim(bytes, sameHost: true, stream: false), out int events);
@@ -399,7 +471,7 @@ public static class ScalingHarness
             return;
         }
 
-        foreach ((string type, long bytes) in sampler.Stop().Take(8))
+        foreach ((string type, long bytes) in sampler.Stop().Take(24))
         {
             Console.WriteLine($"    sampled: {bytes / 1e6,8:N1} MB  {type}");
         }

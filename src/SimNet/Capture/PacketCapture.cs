@@ -6,14 +6,16 @@ using SimNet.Topology;
 namespace SimNet.Capture;
 
 /// <summary>
-/// A packet capture of a whole simulation, tapped where packets leave and reach adapters (both sides
-/// of every link, loopback included), written as pcapng or pcap with virtual timestamps. Open the file in
+/// A packet capture of a whole simulation, written as pcapng or pcap with virtual timestamps. By default it records each
+/// packet once, at the adapter its sending host puts it on the wire by (<see cref="CapturePoints.Senders"/>); ask for
+/// <see cref="CapturePoints.EveryAdapter"/> to see both ends of every link and every router hop. Open the file in
 /// Wireshark or with <c>tshark -r</c>. Start one with <see cref="Simulation.Capture(Stream, CaptureFormat, bool)"/>.
 /// </summary>
 /// <remarks>
 /// Frames are synthesized (see the remarks on MAC addresses in the docs): Ethernet II, IPv4/IPv6, and UDP,
 /// TCP or ICMP headers with correct checksums. A packet corrupted by a fault shows its flipped payload on
-/// the receiving side with a checksum that no longer matches only if it got there (checksum-evading corruption).
+/// the receiving side (<see cref="CapturePoints.EveryAdapter"/>) with a checksum that no longer matches only if it got
+/// there (checksum-evading corruption).
 /// </remarks>
 public sealed class PacketCapture : IDisposable
 {
@@ -31,8 +33,9 @@ public sealed class PacketCapture : IDisposable
     private byte[] buffer = new byte[2048];
     private bool disposed;
 
-    internal PacketCapture(Simulation simulation, Stream stream, CaptureFormat format, bool leaveOpen)
+    internal PacketCapture(Simulation simulation, Stream stream, CaptureFormat format, CapturePoints points, bool leaveOpen)
     {
+        Points = points;
         this.simulation = simulation;
         this.stream = stream;
         this.leaveOpen = leaveOpen;
@@ -58,6 +61,9 @@ public sealed class PacketCapture : IDisposable
 
     /// <summary>The format being written.</summary>
     public CaptureFormat Format { get; }
+
+    /// <summary>Where packets are recorded: once each at their sender (the default), or at every adapter.</summary>
+    public CapturePoints Points { get; }
 
     /// <summary>How many frames were written so far.</summary>
     public long PacketCount { get; private set; }

@@ -174,11 +174,25 @@ internal sealed class EventQueue
         return any;
     }
 
-    public bool TryDequeue(out Entry entry, out long dueTicks)
+    public bool TryDequeue(out Entry entry, out long dueTicks) => TryDequeue(long.MaxValue, out entry, out dueTicks);
+
+    /// <summary>
+    /// Takes the next entry when it is due at or before <paramref name="limitTicks"/>: one look at the
+    /// three heads, where a peek then a dequeue took three (the driver does this once per event).
+    /// </summary>
+    public bool TryDequeue(long limitTicks, out Entry entry, out long dueTicks)
     {
-        bool any = TryPeekEventKey(out Key key);
+        bool runFirst = RunFirst(out Key key);
+        bool any = runFirst || heap.TryPeek(out _, out key);
         if (timers.Peek() is { } timer && (!any || Order(new Key(timer.Due, timer.Sequence), key) < 0))
         {
+            if (timer.Due > limitTicks)
+            {
+                entry = default;
+                dueTicks = timer.Due;
+                return false;
+            }
+
             Disarmed(timer);
             timers.Remove(timer);
             entry = new Entry(timer, null, 0, timer.Sequence);
@@ -186,7 +200,23 @@ internal sealed class EventQueue
             return true;
         }
 
-        return TryDequeueEvent(out entry, out dueTicks);
+        dueTicks = key.Due;
+        if (!any || key.Due > limitTicks)
+        {
+            entry = default;
+            return false;
+        }
+
+        if (runFirst)
+        {
+            entry = run.Dequeue().Entry;
+        }
+        else
+        {
+            heap.TryDequeue(out entry, out _);
+        }
+
+        return true;
     }
 
     private bool TryPeekEventKey(out Key key)
@@ -197,24 +227,5 @@ internal sealed class EventQueue
         }
 
         return heap.TryPeek(out _, out key);
-    }
-
-    private bool TryDequeueEvent(out Entry entry, out long dueTicks)
-    {
-        if (RunFirst(out _))
-        {
-            (Key key, entry) = run.Dequeue();
-            dueTicks = key.Due;
-            return true;
-        }
-
-        if (heap.TryDequeue(out entry, out Key heapKey))
-        {
-            dueTicks = heapKey.Due;
-            return true;
-        }
-
-        dueTicks = 0;
-        return false;
     }
 }

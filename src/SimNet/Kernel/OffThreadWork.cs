@@ -67,7 +67,13 @@ internal sealed class OffThreadWork
         public required string? Host;
         public required long Since;
         public int Blocked;
+
+        /// <summary>Wall timestamp at which a granted item switched to a context without the marker (0: not detached).</summary>
+        public long DetachedSince;
     }
+
+    /// <summary>How long a granted item that lost the marker still counts as running unless its thread takes another item first.</summary>
+    private static readonly TimeSpan DetachedGrace = TimeSpan.FromMilliseconds(5);
 
     private static void OnMarkerChanged(AsyncLocalValueChangedArgs<Simulation?> change)
     {
@@ -78,7 +84,7 @@ internal sealed class OffThreadWork
             return;
         }
 
-        change.PreviousValue?.OffThread.Left();
+        change.PreviousValue?.OffThread.Left(change.ThreadContextChanged);
         change.CurrentValue?.OffThread.Arrived();
     }
 
@@ -92,9 +98,10 @@ internal sealed class OffThreadWork
         Thread thread = Thread.CurrentThread;
         lock (gate)
         {
-            if (Find(thread) is not null)
+            if (Find(thread) is { } known)
             {
-                return; // an ordered item, counted when the driver granted it
+                known.DetachedSince = 0; // an ordered item, counted when the driver granted it (back under the marker)
+                return;
             }
 
             running.Add(new Runner { Thread = thread, Host = Topology.Host.Current?.Name, Since = Stopwatch.GetTimestamp() }); // wall clock: only for the guard's report
@@ -108,11 +115,22 @@ internal sealed class OffThreadWork
         }
     }
 
-    private void Left()
+    private void Left(bool contextChanged)
     {
+        Thread thread = Thread.CurrentThread;
         lock (gate)
         {
-            RemoveRunnerLocked(Thread.CurrentThread);
+            // A granted item switching to a context it captured without the marker (a flow begun under
+            // ExecutionContext.SuppressFlow, say) is still running: it stays counted, detached, until its thread
+            // takes another item, comes back under the marker, or DetachedGrace passes. The pool's reset after an
+            // item leaves no context at all (Capture() is null): that is a real end.
+            if (contextChanged && granted.Contains(thread) && Find(thread) is { } r && ExecutionContext.Capture() is not null)
+            {
+                r.DetachedSince = Stopwatch.GetTimestamp(); // wall clock: bounds how long the driver waits for the tail
+                return;
+            }
+
+            RemoveRunnerLocked(thread);
         }
     }
 
@@ -371,8 +389,20 @@ internal sealed class OffThreadWork
     {
         Thread self = Thread.CurrentThread;
         int n = 0;
-        foreach (Runner r in running)
+        long now = 0;
+        for (int i = running.Count - 1; i >= 0; i--)
         {
+            Runner r = running[i];
+            if (r.DetachedSince != 0)
+            {
+                now = now == 0 ? Stopwatch.GetTimestamp() : now; // wall clock: the detached tail's grace
+                if (Stopwatch.GetElapsedTime(r.DetachedSince, now) > DetachedGrace)
+                {
+                    RemoveRunnerLocked(r.Thread); // taken for ended (its thread may be idle: no event says so)
+                    continue;
+                }
+            }
+
             if (r.Thread != self && r.Blocked == 0)
             {
                 n++;

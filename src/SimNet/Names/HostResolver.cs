@@ -26,9 +26,10 @@ namespace SimNet.Names;
 /// </remarks>
 public sealed class HostResolver
 {
-    private readonly Dictionary<(string Name, DnsRecordType Type), (LookupResult Result, long ExpiresTicks)> cache = new();
+    // Made on first use (most hosts never resolve a name).
+    private Dictionary<(string Name, DnsRecordType Type), (LookupResult Result, long ExpiresTicks)>? cache;
 
-    private ResolverSettings settings = new();
+    private ResolverSettings? settings;
 
     internal HostResolver(Host host) => Host = host;
 
@@ -38,7 +39,16 @@ public sealed class HostResolver
     /// <summary>The resolv.conf of this host; replace it with one from <see cref="ResolverSettings.Parse"/>, or edit it in place.</summary>
     public ResolverSettings Settings
     {
-        get => settings;
+        get
+        {
+            if (settings is null)
+            {
+                Interlocked.CompareExchange(ref settings, new ResolverSettings(), null);
+            }
+
+            return settings;
+        }
+
         set => settings = value ?? throw new ArgumentNullException(nameof(value));
     }
 
@@ -47,7 +57,7 @@ public sealed class HostResolver
     {
         lock (Host.Simulation.Gate)
         {
-            cache.Clear();
+            cache?.Clear();
         }
     }
 
@@ -283,7 +293,7 @@ public sealed class HostResolver
         Simulation sim = Host.Simulation;
         lock (sim.Gate)
         {
-            if (cache.TryGetValue((name, type), out var hit))
+            if (cache is not null && cache.TryGetValue((name, type), out var hit))
             {
                 if (sim.Clock.NowTicks < hit.ExpiresTicks)
                 {
@@ -358,7 +368,7 @@ public sealed class HostResolver
 
         lock (Host.Simulation.Gate)
         {
-            cache[(name, type)] = (result, Host.Simulation.Clock.NowTicks + (ttl * TimeSpan.TicksPerSecond));
+            (cache ??= new())[(name, type)] = (result, Host.Simulation.Clock.NowTicks + (ttl * TimeSpan.TicksPerSecond));
         }
     }
 

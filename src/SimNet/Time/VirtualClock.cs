@@ -5,7 +5,7 @@ namespace SimNet.Time;
 /// <summary>
 /// The simulation's clock: a <see cref="TimeProvider"/> that only moves when the simulation runs.
 /// Its testing members (<see cref="Start"/>, <see cref="Advance"/>, <see cref="SetUtcNow"/>, <see cref="AdjustTime"/>,
-/// <see cref="AutoAdvanceAmount"/>, <see cref="SetLocalTimeZone"/>) behave as
+/// <see cref="AutoAdvanceAmount"/>, <see cref="SetLocalTimeZone"/>, <see cref="GetTimestamp"/>) behave as
 /// <c>Microsoft.Extensions.Time.Testing.FakeTimeProvider</c>'s do (checked side by side against the real package).
 /// </summary>
 /// <remarks>
@@ -82,11 +82,17 @@ public sealed class VirtualClock : TimeProvider
     }
 
     /// <summary>
-    /// Virtual time elapsed since the start, in ticks (<see cref="TimestampFrequency"/> per second); it starts at 0.
-    /// Not yet FakeTimeProvider's value (the ticks of the reading): switching broke the channel idiom tests of the
-    /// completion model, so the change waits until that interaction is understood. Differences are elapsed time in both.
+    /// The clock's reading in ticks (<see cref="TimestampFrequency"/> per second), as FakeTimeProvider gives it: the
+    /// <see cref="DateTimeOffset.Ticks"/> of <see cref="GetUtcNow"/> (so it starts at <see cref="Start"/>'s ticks, jumps
+    /// with <see cref="AdjustTime"/>, and moves by <see cref="AutoAdvanceAmount"/> on each read when that is set).
+    /// Differences of two timestamps are virtual time elapsed when the clock was not adjusted in between.
     /// </summary>
-    public override long GetTimestamp() => NowTicks;
+    /// <remarks>
+    /// Without auto-advance it takes no lock: library code on a thread-pool thread (Polly's timing, for one) reads it
+    /// while the simulation's driver holds the simulation's gate waiting for that thread.
+    /// </remarks>
+    public override long GetTimestamp() =>
+        autoAdvanceTicks > 0 ? GetUtcNow().Ticks : Start.Ticks + NowTicks + adjustTicks;
 
     /// <summary>
     /// Sets the wall-clock time to <paramref name="value"/>, forwards or backwards, without running anything: timers keep

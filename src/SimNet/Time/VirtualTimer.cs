@@ -88,6 +88,22 @@ internal sealed class VirtualTimer : TimerEntry, ITimer
         {
             callback(state);
         }
+        else if (ReferenceEquals(executionContext, ExecutionContext.Capture()))
+        {
+            // Already under the captured context (timers made on the driving thread): ExecutionContext.Run
+            // would change nothing on the way in; on the way out, undo what the callback changed, as it would.
+            try
+            {
+                callback(state);
+            }
+            finally
+            {
+                if (!ReferenceEquals(executionContext, ExecutionContext.Capture()))
+                {
+                    ExecutionContext.Restore(executionContext);
+                }
+            }
+        }
         else
         {
             ExecutionContext.Run(executionContext, static s => { var t = (VirtualTimer)s!; t.callback(t.state); }, this);

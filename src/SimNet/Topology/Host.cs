@@ -33,8 +33,6 @@ public sealed partial class Host
         Loopback.AssignLoopback(simulation.LoopbackAddresses);
         Ip = new IpLayer(this, adapters, routes);
         Udp = new UdpStack(this);
-        Tcp = new Transport.Tcp.TcpStack(this);
-        Resolver = new Names.HostResolver(this);
     }
 
     /// <summary>
@@ -67,7 +65,18 @@ public sealed partial class Host
     internal UdpStack Udp { get; }
 
     /// <summary>How this host resolves host names and service names.</summary>
-    public Names.HostResolver Resolver { get; }
+    public Names.HostResolver Resolver => resolver ?? CreateResolver();
+
+    // The resolver and the TCP stack are made on first use: a host that never resolves a name or opens a
+    // TCP socket (most of a 100,000-host world) carries neither (about 600 B per host).
+    private Names.HostResolver? resolver;
+    private IProtocolHandler? tcp;
+
+    private Names.HostResolver CreateResolver()
+    {
+        Interlocked.CompareExchange(ref resolver, new Names.HostResolver(this), null);
+        return resolver;
+    }
 
     /// <summary>The host's services file (<c>/etc/services</c>); service names it lacks fall through to DNS SRV. Default: <see cref="Names.ServicesFile.Default"/>.</summary>
     public Names.ServicesFile Services
@@ -77,7 +86,26 @@ public sealed partial class Host
     }
 
     /// <summary>The TCP stack, attached by the TCP layer when present.</summary>
-    internal IProtocolHandler? Tcp { get; set; }
+    internal IProtocolHandler? Tcp
+    {
+        get
+        {
+            if (tcp is null && !tcpRemoved)
+            {
+                Interlocked.CompareExchange(ref tcp, new Transport.Tcp.TcpStack(this), null);
+            }
+
+            return tcp;
+        }
+
+        set
+        {
+            tcp = value;
+            tcpRemoved = value is null; // set to null on purpose (a host without TCP): stays so
+        }
+    }
+
+    private bool tcpRemoved;
 
     /// <summary>Whether the host is running; a crashed host drops everything that reaches it.</summary>
     public bool IsUp { get; internal set; } = true;
@@ -212,6 +240,11 @@ public sealed partial class Host
             return Loopback;
         }
 
+        if (adapters.Count > OwnerScanLimit)
+        {
+            return OwnerIndex().GetValueOrDefault(address);
+        }
+
         for (int i = 0; i < adapters.Count; i++)
         {
             if (adapters[i].Owns(address))
@@ -223,12 +256,48 @@ public sealed partial class Host
         return null;
     }
 
+    /// <summary>Up to this many adapters, asking each is cheaper than a hash lookup; both give the same answer.</summary>
+    private const int OwnerScanLimit = 8;
+
+    // A router with an adapter on each of 100 segments asked every adapter, twice per forwarded packet
+    // (is it mine? where to?). Address → first adapter (in order) that has it, rebuilt when the topology
+    // version moved; a new dictionary is published whole, so a reader never sees one half built.
+    // Only looked up, never iterated: no order depends on hashing.
+    private (int Version, Dictionary<IPAddress, NetworkAdapter> Owners)? ownerIndex;
+
+    private Dictionary<IPAddress, NetworkAdapter> OwnerIndex()
+    {
+        int version = Simulation.TopologyVersion;
+        if (ownerIndex is { } index && index.Version == version)
+        {
+            return index.Owners;
+        }
+
+        var owners = new Dictionary<IPAddress, NetworkAdapter>();
+        for (int i = 0; i < adapters.Count; i++)
+        {
+            IReadOnlyList<AdapterAddress> list = adapters[i].Addresses;
+            for (int j = 0; j < list.Count; j++)
+            {
+                owners.TryAdd(list[j].Address, adapters[i]);
+            }
+        }
+
+        ownerIndex = (version, owners);
+        return owners;
+    }
+
     /// <summary>The adapter that has exactly <paramref name="address"/> assigned, loopback included.</summary>
     internal NetworkAdapter? FindAdapterAssigned(IPAddress address)
     {
         if (Loopback is not null && Loopback.Owns(address))
         {
             return Loopback;
+        }
+
+        if (adapters.Count > OwnerScanLimit)
+        {
+            return OwnerIndex().GetValueOrDefault(address);
         }
 
         for (int i = 0; i < adapters.Count; i++)

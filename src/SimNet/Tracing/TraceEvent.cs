@@ -64,7 +64,7 @@ public readonly record struct TraceEvent(
         return sb.ToString();
     }
 
-    private static string ProtocolName(int protocol) => protocol switch
+    internal static string ProtocolName(int protocol) => protocol switch
     {
         17 => "UDP",
         6 => "TCP",

@@ -15,7 +15,7 @@ internal sealed class UdpStack
     private readonly Host host;
     private readonly PortTable<UdpEndpoint> ports;
     private readonly List<UdpEndpoint> bound; // the port table's list, walked per datagram
-    private readonly List<UdpEndpoint> scratch = new();
+    private List<UdpEndpoint>? scratch; // made by the first fan-out (broadcast, multicast)
 
     public UdpStack(Host host)
     {
@@ -55,7 +55,7 @@ internal sealed class UdpStack
         }
 
         bool filtered = false;
-        List<UdpEndpoint> matches = scratch;
+        List<UdpEndpoint> matches = scratch ??= new();
         matches.Clear();
         for (int i = 0; i < bound.Count; i++)
         {

@@ -6,7 +6,7 @@ namespace SimNet.Properties.Docs;
 /// <summary>README's property-test and alias snippets are built files, quoted verbatim, so they compile as shown.</summary>
 public class ReadmeSampleTests
 {
-    private static string Root()
+    internal static string Root()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

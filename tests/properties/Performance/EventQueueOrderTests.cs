@@ -55,7 +55,9 @@ public class EventQueueOrderTests
                         expected.Add(first);
                         Assert.True(queue.TryPeekDue(out long peeked));
                         Assert.Equal(first.Due, peeked);
-                        Assert.True(queue.TryDequeue(out EventQueue.Entry entry, out long due));
+                        Assert.False(queue.TryDequeue(first.Due - 1, out _, out long notYet)); // not due yet: nothing taken
+                        Assert.Equal(first.Due, notYet);
+                        Assert.True(queue.TryDequeue(first.Due, out EventQueue.Entry entry, out long due));
                         taken.Add((due, entry.Sequence));
                         now = Math.Max(now, due);
                         break;

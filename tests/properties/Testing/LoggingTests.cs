@@ -24,7 +24,7 @@ public class LoggingTests
         public void WriteLine(string format, params object[] args) => Written.Add(string.Format(System.Globalization.CultureInfo.InvariantCulture, format, args));
     }
 
-    private static Simulation Traffic(long seed, int datagrams, Action<Simulation> attach)
+    internal static Simulation Traffic(long seed, int datagrams, Action<Simulation> attach)
     {
         var spec = new TopologySpec(1, [[0], [0], [0]], seed);
         var net = new Network(spec);

@@ -9,7 +9,7 @@ namespace SimNet.Properties.Time;
 
 /// <summary>
 /// sim.Clock beside the real FakeTimeProvider (Microsoft.Extensions.TimeProvider.Testing 10.11.0): the same script of
-/// clock operations gives the same readings, local times, exceptions and timer firings (which timers, how
+/// clock operations gives the same readings, timestamps, local times, exceptions and timer firings (which timers, how
 /// often, and in due-time order). Two differences on purpose: what a timer callback reads during an advance (its due
 /// time here, the advance's end there), and the order of timers due at the very same tick (creation order here, the
 /// order they were last scheduled there).
@@ -91,7 +91,7 @@ public class FakeTimeProviderParityTests
                 Readings.Add($"{step.Op}: {e.GetType().Name}");
             }
 
-            Readings.Add($"{step.Op}: utc {Clock.GetUtcNow():O} local {Clock.GetLocalNow():O} tz {Clock.LocalTimeZone.Id} fired {string.Join(",", Fired.Select(f => f.Timer).Order())}");
+            Readings.Add($"{step.Op}: utc {Clock.GetUtcNow():O} ts {Clock.GetTimestamp()} local {Clock.GetLocalNow():O} tz {Clock.LocalTimeZone.Id} fired {string.Join(",", Fired.Select(f => f.Timer).Order())}");
         }
 
         private void Apply(Step step)
@@ -170,11 +170,13 @@ public class FakeTimeProviderParityTests
             var fakeSeen = new List<DateTimeOffset>();
             var simOrder = new List<int>();
             var fakeOrder = new List<int>();
+            var simStamps = new List<long>();
+            var fakeStamps = new List<long>();
             var timers = new List<ITimer>(); // FakeTimeProvider lets a timer nobody holds be collected
             foreach (int due in dues)
             {
-                timers.Add(sim.Clock.CreateTimer(_ => { simSeen.Add(sim.Clock.GetUtcNow()); simOrder.Add(due); }, null, TimeSpan.FromMilliseconds(due), Timeout.InfiniteTimeSpan));
-                timers.Add(fake.CreateTimer(_ => { fakeSeen.Add(fake.GetUtcNow()); fakeOrder.Add(due); }, null, TimeSpan.FromMilliseconds(due), Timeout.InfiniteTimeSpan));
+                timers.Add(sim.Clock.CreateTimer(_ => { simSeen.Add(sim.Clock.GetUtcNow()); simStamps.Add(sim.Clock.GetTimestamp()); simOrder.Add(due); }, null, TimeSpan.FromMilliseconds(due), Timeout.InfiniteTimeSpan));
+                timers.Add(fake.CreateTimer(_ => { fakeSeen.Add(fake.GetUtcNow()); fakeStamps.Add(fake.GetTimestamp()); fakeOrder.Add(due); }, null, TimeSpan.FromMilliseconds(due), Timeout.InfiniteTimeSpan));
             }
 
             sim.Clock.Advance(TimeSpan.FromMilliseconds(advanceMs));
@@ -185,6 +187,9 @@ public class FakeTimeProviderParityTests
             Assert.Equal(fired, fakeOrder);
             Assert.Equal(fired.Select(d => VirtualClock.Epoch.AddMilliseconds(d)), simSeen);
             Assert.Equal(fired.Select(_ => VirtualClock.Epoch.AddMilliseconds(advanceMs)), fakeSeen);
+            Assert.Equal(simSeen.Select(t => t.Ticks), simStamps); // in both, a callback's timestamp is the ticks of its reading
+            Assert.Equal(fakeSeen.Select(t => t.Ticks), fakeStamps);
+            Assert.Equal(sim.Clock.GetTimestamp(), fake.GetTimestamp()); // and after the advance they read the same
         });
 
     [Fact]
@@ -216,5 +221,7 @@ public class FakeTimeProviderParityTests
         Assert.Equal(new FakeTimeProvider().Start, new Simulation(1).Clock.Start);
         var start = new DateTimeOffset(2031, 7, 1, 8, 30, 0, TimeSpan.FromHours(2));
         Assert.Equal(new FakeTimeProvider(start).GetUtcNow().Offset, new Simulation(1, start).Clock.GetUtcNow().Offset);
+        Assert.Equal(new FakeTimeProvider().GetTimestamp(), new Simulation(1).Clock.GetTimestamp());
+        Assert.Equal(new FakeTimeProvider(start).GetTimestamp(), new Simulation(1, start).Clock.GetTimestamp());
     }
 }
