@@ -41,7 +41,7 @@ internal sealed class ThreadPoolTap : EventListener
         for (int i = 0; i < 200 && Volatile.Read(ref probeSeen) == 0; i++)
         {
             var probe = new Probe();
-            Interlocked.Exchange(ref probeId, probe.GetHashCode());
+            Interlocked.Exchange(ref probeId, probe.GetHashCode()); // the identity hash the runtime names the item by: matched, never ordered
             ThreadPool.UnsafeQueueUserWorkItem(probe, preferLocal: false);
             if (System.Diagnostics.Stopwatch.GetElapsedTime(start) > TimeSpan.FromSeconds(2))
             {
