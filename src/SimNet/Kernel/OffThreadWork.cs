@@ -120,8 +120,8 @@ internal sealed class OffThreadWork
         Thread thread = Thread.CurrentThread;
         lock (gate)
         {
-            // A granted item switching to a context it captured without the marker (a flow begun under
-            // ExecutionContext.SuppressFlow, say) is still running: it stays counted, detached, until its thread
+            // A granted item switching to a context it captured without the marker (a flow that began where the
+            // marker was not) is still running: it stays counted, detached, until its thread
             // takes another item, comes back under the marker, or DetachedGrace passes. The pool's reset after an
             // item leaves no context at all (Capture() is null): that is a real end.
             if (contextChanged && granted.Contains(thread) && Find(thread) is { } r && ExecutionContext.Capture() is not null)
@@ -318,8 +318,8 @@ internal sealed class OffThreadWork
 
     /// <summary>
     /// The threads running items they were granted, each until it takes another item. An item can leave the
-    /// simulation's marker behind (it runs under the context it captured, which may lack it, as a flow started
-    /// under <c>ExecutionContext.SuppressFlow</c> does); what that thread queues meanwhile is still the simulation's.
+    /// simulation's marker behind (it runs under the context it captured, which lacks it when its flow began
+    /// where the marker was not); what that thread queues meanwhile is still the simulation's.
     /// </summary>
     private readonly List<Thread> granted = new();
     private int grantedCount;
