@@ -104,14 +104,11 @@ internal sealed class OffThreadWork
                 return;
             }
 
-            running.Add(new Runner { Thread = thread, Host = Topology.Host.Current?.Name, Since = Stopwatch.GetTimestamp() }); // wall clock: only for the guard's report
-            departures++;
+            AddRunnerLocked(thread, Topology.Host.Current?.Name);
             if (Ordered)
             {
                 unorderedArrivals++;
             }
-
-            Volatile.Write(ref runningCount, running.Count);
         }
     }
 
@@ -132,6 +129,13 @@ internal sealed class OffThreadWork
 
             RemoveRunnerLocked(thread);
         }
+    }
+
+    private void AddRunnerLocked(Thread thread, string? host)
+    {
+        running.Add(new Runner { Thread = thread, Host = host, Since = Stopwatch.GetTimestamp() }); // wall clock: only for the guard and its report
+        departures++;
+        Volatile.Write(ref runningCount, running.Count);
     }
 
     private void RemoveRunnerLocked(Thread thread)
@@ -286,8 +290,7 @@ internal sealed class OffThreadWork
                 {
                     queued.Remove(item);
                     Volatile.Write(ref queuedCount, queued.Count);
-                    abandoned++;
-                    break;
+                    break; // counted once, as an unordered arrival, when the marker is set below
                 }
             }
         }
@@ -306,9 +309,7 @@ internal sealed class OffThreadWork
 
         queued.RemoveAt(0);
         Volatile.Write(ref queuedCount, queued.Count);
-        running.Add(new Runner { Thread = head.Taker, Host = null, Since = Stopwatch.GetTimestamp() }); // wall clock: only for the guard
-        departures++;
-        Volatile.Write(ref runningCount, running.Count);
+        AddRunnerLocked(head.Taker, host: null);
         head.Granted = true;
         granted.Add(head.Taker);
         Volatile.Write(ref grantedCount, granted.Count);
