@@ -8,17 +8,16 @@ namespace SimNet.Tracing;
 /// same seed and code in any process.
 /// </summary>
 /// <remarks>
-/// The hash is FNV-1a over the numeric fields of each event (never over string hash codes, which
-/// change per process), so it stays stable even when <see cref="KeepEvents"/> is off for speed.
+/// The hash takes one step per event over the event's numeric fields (<see cref="TraceHash"/>; never
+/// string or object hash codes, which change per process), so it is the same in every process and stays
+/// the same when <see cref="KeepEvents"/> is off for speed.
 /// </remarks>
 public sealed class Trace
 {
-    private const ulong FnvOffset = 14695981039346656037UL;
-
     private readonly List<TraceEvent> events = new();
     private readonly long[] kindCounts = new long[Enum.GetValues<TraceKind>().Length + 1];
     private readonly long[] dropCounts = new long[Enum.GetValues<DropReason>().Length];
-    private FnvStream stream = new(FnvOffset);
+    private TraceHash hash = new(TraceHash.Empty);
 
     internal Trace()
     {
@@ -31,7 +30,7 @@ public sealed class Trace
     public IReadOnlyList<TraceEvent> Events => events;
 
     /// <summary>The stable hash of every event recorded so far.</summary>
-    public ulong Hash => stream.Value;
+    public ulong Hash => hash.Value;
 
     /// <summary>Raised for every event as it is recorded, on the simulation's thread.</summary>
     public event Action<TraceEvent>? Recorded;
@@ -123,21 +122,6 @@ public sealed class Trace
             dropCounts[(int)reason]++;
         }
 
-        // The same bytes, in the same order, as the byte-wise FNV-1a definition; FnvStream only multiplies less.
-        FnvStream h = stream;
-        h.Add((ulong)timeTicks);
-        h.Add((ulong)kind);
-        h.Add((ulong)packetId);
-        h.Add((ulong)parentId);
-        h.Add((ulong)reason);
-        h.Add((ulong)protocol);
-        h.Add((ulong)hostIndex);
-        h.Add(source);
-        h.Add((ulong)sourcePort);
-        h.Add(destination);
-        h.Add((ulong)destinationPort);
-        h.Add((ulong)length);
-        h.Add((ulong)receivers);
-        stream = h;
+        hash.Add((ulong)timeTicks, (ulong)kind, (ulong)packetId, (ulong)parentId, (ulong)reason, (ulong)protocol, (ulong)hostIndex, source, (ulong)sourcePort, destination, (ulong)destinationPort, (ulong)length, (ulong)receivers);
     }
 }
