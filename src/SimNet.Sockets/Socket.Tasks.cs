@@ -167,12 +167,12 @@ public sealed partial class Socket
 
     /// <summary>
     /// An async receive, send (every byte) or connect on a stream socket, as a value task or, with
-    /// <see cref="Args"/> set, as a SocketAsyncEventArgs operation.
+    /// <see cref="Args"/> set, as a SocketAsyncEventArgs operation (a connect then also sends <see cref="First"/>).
     /// </summary>
     private sealed class StreamTransfer : SocketOperation<int>
     {
         private readonly TcpProtocol tcp;
-        private readonly StreamKind kind;
+        private StreamKind kind;
         private Memory<byte> buffer;
         private ReadOnlyMemory<byte> data;
         private bool peek;
@@ -195,6 +195,9 @@ public sealed partial class Socket
 
         /// <summary>Set for a SocketAsyncEventArgs operation: its outcome goes there and Completed is raised.</summary>
         public SocketAsyncEventArgs? Args { get; init; }
+
+        /// <summary>For ConnectAsync(SocketAsyncEventArgs): the buffer sent in full once connected (a copy taken at the call).</summary>
+        public ReadOnlyMemory<byte> First { get; init; }
 
         public StreamTransfer With(Memory<byte> buffer, ReadOnlyMemory<byte> data, bool peek)
         {
@@ -255,9 +258,42 @@ public sealed partial class Socket
 
         protected override Exception Failure(SocketError error) => tcp.Failure(error, What);
 
-        protected override void Notify(int result, SocketError error, Exception? exception)
+        /// <summary>
+        /// ConnectAsync(SocketAsyncEventArgs) after the SYN went out: waits for the handshake, then sends
+        /// <see cref="First"/> in full, then raises Completed (BytesTransferred: its length). Each phase
+        /// that is ready at once goes on in this call; one that waits goes on in <see cref="Notify"/>.
+        /// </summary>
+        public void StartArgsConnect()
+        {
+            if (Start(notify: true, CancellationToken.None, out int result, out SocketError error))
+            {
+                Advance(result, error);
+            }
+        }
+
+        protected override void Notify(int result, SocketError error, Exception? exception) => Advance(result, error);
+
+        /// <summary>A phase ended: a connect that worked goes on to send the first buffer; otherwise the args get the outcome and Completed is raised.</summary>
+        private void Advance(int result, SocketError error)
         {
             SocketAsyncEventArgs e = Args!;
+            if (kind == StreamKind.Connect && error == SocketError.Success && !First.IsEmpty)
+            {
+                if (tcp.Owner.disposed)
+                {
+                    error = SocketError.OperationAborted; // closed between the handshake and the send
+                }
+                else
+                {
+                    kind = StreamKind.Send;
+                    With(default, First, peek: false);
+                    if (!Start(notify: true, CancellationToken.None, out result, out error))
+                    {
+                        return; // Completed comes through Notify once the buffer is taken
+                    }
+                }
+            }
+
             tcp.SetArgsResult(e, result, error, What);
             e.FinishAndRaise();
         }

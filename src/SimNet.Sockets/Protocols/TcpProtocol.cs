@@ -395,38 +395,15 @@ public sealed partial class Socket
             return true;
         }
 
-        /// <summary>Waits for the handshake, then sends the optional first buffer, then raises Completed, all on the simulation's thread.</summary>
+        /// <summary>
+        /// Waits for the handshake, then sends the optional first buffer, then raises Completed: one operation,
+        /// started on the simulation's thread (a completion), as the runtime completes it from its event loop.
+        /// </summary>
         public override bool ContinueArgsConnect(SocketAsyncEventArgs e)
         {
-            byte[] first = e.Window.ToArray();
-            socket.sim.PostCompletion(_ => _ = RunArgsConnect(e, first), null);
+            var op = new StreamTransfer(this, StreamKind.Connect, "a ConnectAsync(SocketAsyncEventArgs)") { Args = e, First = e.Window.ToArray() };
+            socket.sim.PostCompletion(static s => ((StreamTransfer)s!).StartArgsConnect(), op);
             return true;
-        }
-
-        private async Task RunArgsConnect(SocketAsyncEventArgs e, byte[] first)
-        {
-            SocketError error = SocketError.Success;
-            int sent = 0;
-            try
-            {
-                await RunAsyncWithoutResult(new StreamTransfer(this, StreamKind.Connect, "a ConnectAsync(SocketAsyncEventArgs)"), CancellationToken.None).ConfigureAwait(false);
-                if (first.Length > 0)
-                {
-                    sent = await SendAllAsync(first, CancellationToken.None).ConfigureAwait(false);
-                }
-            }
-            catch (SocketException failure)
-            {
-                error = failure.SocketErrorCode;
-            }
-            catch (ObjectDisposedException)
-            {
-                error = SocketError.OperationAborted;
-            }
-
-            e.SocketError = error;
-            e.BytesTransferred = sent;
-            e.FinishAndRaise();
         }
 
         // Accepting.
@@ -521,11 +498,8 @@ public sealed partial class Socket
             }
         }
 
-        public override ValueTask<int> SendAsync(ReadOnlyMemory<byte> buffer, SocketFlags flags, CancellationToken cancellationToken) =>
-            SendAllAsync(buffer, cancellationToken);
-
         /// <summary>Sends every byte of <paramref name="buffer"/>, completing when the last is in the send buffer.</summary>
-        private ValueTask<int> SendAllAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken) =>
+        public override ValueTask<int> SendAsync(ReadOnlyMemory<byte> buffer, SocketFlags flags, CancellationToken cancellationToken) =>
             IoAsync(send: true, default, buffer, peek: false, cancellationToken);
 
         public override bool SendAsync(SocketAsyncEventArgs e)
