@@ -1,6 +1,4 @@
-using System.Net;
 using System.Net.Sockets;
-using SimNet.Transport.Tcp;
 
 namespace SimNet.Sockets;
 
