@@ -619,7 +619,7 @@ public sealed partial class Simulation
     private bool SettleBeforeIdle()
     {
         OffThread.Settle(context, threadPoolGuard, static _ => OffThreadWork.AdvancePatience);
-        if (context.ReadyCount > 0)
+        if (context.HasReady)
         {
             return true;
         }
@@ -634,7 +634,7 @@ public sealed partial class Simulation
     /// <summary>Whether anything is ready, on the agenda, or running elsewhere: work another thread may have added since the last look.</summary>
     private bool HasWork()
     {
-        if (context.ReadyCount > 0 || OffThread.RunningCount > 0)
+        if (context.HasReady || OffThread.RunningCount > 0)
         {
             return true;
         }
@@ -784,7 +784,7 @@ public sealed partial class Simulation
     /// peer keeps answering) are scheduled and no work is posted: nothing can change any more, so waits
     /// without a deadline are deadlocks and <see cref="RunUntilIdle"/> is done, where Linux would block forever.
     /// </summary>
-    private bool OnlyHousekeepingLeft => events.OnlyHousekeeping && context.ReadyCount == 0 && events.HousekeepingIsFutile();
+    private bool OnlyHousekeepingLeft => events.OnlyHousekeeping && !context.HasReady && events.HousekeepingIsFutile();
 
     internal void ScheduleOrdered(long dueTicks, long sequence, IEventHandler handler, object? state, long tag) =>
         events.ScheduleWithSequence(dueTicks, sequence, handler, state, tag);

@@ -120,10 +120,14 @@ internal static class UdpRows
         }
     }
 
+    /// <summary>
+    /// The ValueTask overloads (<see cref="Memory{T}"/> buffers) on both sides: a <c>byte[]</c> argument would bind
+    /// to the <c>ArraySegment</c> overloads, which return a <see cref="Task"/> and allocate one per call on either stack.
+    /// </summary>
     private sealed class AsyncPair
     {
-        private readonly byte[] payload = new byte[64];
-        private readonly byte[] buffer = new byte[2048];
+        private readonly Memory<byte> payload = new byte[64];
+        private readonly Memory<byte> buffer = new byte[2048];
 
         public long Real(int count)
         {

@@ -193,10 +193,18 @@ internal sealed class EventQueue
                 return false;
             }
 
-            Disarmed(timer);
-            timers.Remove(timer);
             entry = new Entry(timer, null, 0, timer.Sequence);
             dueTicks = timer.Due;
+            if (timer.PeriodTicks > 0)
+            {
+                timers.Set(timer, timer.Due + timer.PeriodTicks); // falls due again one period on: stays armed
+            }
+            else
+            {
+                Disarmed(timer);
+                timers.Remove(timer);
+            }
+
             return true;
         }
 

@@ -484,7 +484,7 @@ internal sealed class OffThreadWork
                 }
             }
 
-            if (ready.ReadyCount > 0)
+            if (ready.HasReady)
             {
                 return;
             }
@@ -539,7 +539,7 @@ internal sealed class OffThreadWork
         for (int i = 0; i < rounds; i++)
         {
             Thread.Sleep(1); // wall time: gives a descheduled pool thread a moment; changes no virtual state
-            if (ready.ReadyCount > 0 || Departures != arrived || RunningCount > 0 || simulation.EntryDone)
+            if (ready.HasReady || Departures != arrived || RunningCount > 0 || simulation.EntryDone)
             {
                 return true;
             }

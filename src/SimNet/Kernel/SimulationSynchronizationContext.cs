@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+
 namespace SimNet.Kernel;
 
 /// <summary>
@@ -22,15 +24,16 @@ namespace SimNet.Kernel;
 internal sealed class SimulationSynchronizationContext : SynchronizationContext
 {
     private readonly Simulation simulation;
-    private readonly Queue<(SendOrPostCallback Callback, object? State, bool InContext)> ready = new();
 
-    // ready.Count, readable without the lock: the driver asks "anything posted?" on every step,
-    // and the answer is almost always no. A post racing with the look is seen on the next step.
-    private int readyCount;
+    // Lock-free (a ConcurrentQueue is linearizable: one first-in first-out order over every thread that
+    // posts): the driver posts and takes an item per timer, completion and continuation, and a lock round
+    // trip for each cost more than the queue's two interlocked operations.
+    private readonly ConcurrentQueue<(SendOrPostCallback Callback, object? State, bool InContext)> ready = new();
 
     public SimulationSynchronizationContext(Simulation simulation) => this.simulation = simulation;
 
-    public int ReadyCount => Volatile.Read(ref readyCount);
+    /// <summary>Whether an item is ready (a post racing with the look is seen on the next step).</summary>
+    public bool HasReady => !ready.IsEmpty;
 
     public override void Post(SendOrPostCallback d, object? state) => Enqueue(d, state, inContext: true);
 
@@ -39,12 +42,7 @@ internal sealed class SimulationSynchronizationContext : SynchronizationContext
 
     private void Enqueue(SendOrPostCallback d, object? state, bool inContext)
     {
-        lock (ready)
-        {
-            ready.Enqueue((d, state, inContext));
-            Volatile.Write(ref readyCount, ready.Count);
-        }
-
+        ready.Enqueue((d, state, inContext));
         if (!simulation.IsDriverThread)
         {
             simulation.WakeDriver();
@@ -68,20 +66,9 @@ internal sealed class SimulationSynchronizationContext : SynchronizationContext
 
     public bool TryRunOne()
     {
-        if (Volatile.Read(ref readyCount) == 0)
+        if (!ready.TryDequeue(out (SendOrPostCallback Callback, object? State, bool InContext) item))
         {
             return false;
-        }
-
-        (SendOrPostCallback Callback, object? State, bool InContext) item;
-        lock (ready)
-        {
-            if (!ready.TryDequeue(out item))
-            {
-                return false;
-            }
-
-            Volatile.Write(ref readyCount, ready.Count);
         }
 
         SynchronizationContext? previous = Current;

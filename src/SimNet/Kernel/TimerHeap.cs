@@ -19,6 +19,13 @@ internal abstract class TimerEntry : IEventHandler
     /// </summary>
     internal IHousekeeper? Housekeeper;
 
+    /// <summary>
+    /// A periodic timer's period (0: one-shot). When a periodic entry falls due, the agenda moves it one
+    /// period on in place (one sift down from the root) instead of taking it off and arming it again (a
+    /// sift down, then a sift up): the same order, half the heap work, for every heartbeat of every host.
+    /// </summary>
+    internal long PeriodTicks;
+
     /// <summary>The entry's number in its heap while armed (where the heap keeps its place); -1 while it is not.</summary>
     internal int HeapId = -1;
 

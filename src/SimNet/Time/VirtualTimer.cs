@@ -21,7 +21,6 @@ internal sealed class VirtualTimer : TimerEntry, ITimer
     private readonly TimerCallback callback;
     private readonly object? state;
     private readonly ExecutionContext? executionContext;
-    private long periodTicks;
     private bool disposed;
 
     public VirtualTimer(Simulation simulation, TimerCallback callback, object? state)
@@ -44,7 +43,7 @@ internal sealed class VirtualTimer : TimerEntry, ITimer
                 return false;
             }
 
-            periodTicks = period == Timeout.InfiniteTimeSpan ? 0 : period.Ticks;
+            PeriodTicks = period == Timeout.InfiniteTimeSpan ? 0 : period.Ticks;
             if (dueTime == Timeout.InfiniteTimeSpan)
             {
                 simulation.CancelTimer(this);
@@ -66,14 +65,9 @@ internal sealed class VirtualTimer : TimerEntry, ITimer
         }
     }
 
-    /// <summary>Due: runs under the world's lock, so it only re-arms and posts the callback.</summary>
+    /// <summary>Due: runs under the world's lock, so it only posts the callback (a periodic timer is re-armed by the agenda as it falls due).</summary>
     public override void OnEvent(object? _, long tag)
     {
-        if (periodTicks > 0)
-        {
-            simulation.SetTimer(this, simulation.Clock.NowTicks + periodTicks);
-        }
-
         simulation.PostCompletion(static s => ((VirtualTimer)s!).Fire(), this);
     }
 

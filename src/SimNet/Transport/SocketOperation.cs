@@ -35,6 +35,8 @@ internal abstract class SocketOperation<T> : SimulationWait, IUdpWaiter, ITcpWai
     private int idle = 1;
     private bool starting;
     private bool notifies;
+    private bool finished;
+    private bool resumesInContext;
 
     protected SocketOperation(Simulation sim, UdpEndpoint endpoint)
     {
@@ -200,7 +202,7 @@ internal abstract class SocketOperation<T> : SimulationWait, IUdpWaiter, ITcpWai
 
     private void Schedule()
     {
-        if (NotifiesInContext)
+        if (NotifiesInContext || resumesInContext)
         {
             sim.Context.Post(static s => ((SocketOperation<T>)s!).Publish(), this);
         }
@@ -219,9 +221,9 @@ internal abstract class SocketOperation<T> : SimulationWait, IUdpWaiter, ITcpWai
         {
             Release();
         }
-        else if (notifies)
+        else if (notifies || resumesInContext)
         {
-            Schedule();
+            Schedule(); // an awaiter on the simulation's context resumes there, later, never inside the caller's Close
         }
         else
         {
@@ -244,7 +246,14 @@ internal abstract class SocketOperation<T> : SimulationWait, IUdpWaiter, ITcpWai
         // As the runtime's sockets: awaiting a cancelled operation throws OperationCanceledException itself
         // (measured), not the TaskCanceledException a cancelled task would give.
         (result, error, exception) = (default, SocketError.OperationAborted, new OperationCanceledException(cancellationToken));
-        Publish();
+        if (resumesInContext)
+        {
+            Schedule();
+        }
+        else
+        {
+            Publish();
+        }
     }
 
     private void Attach()
@@ -263,6 +272,7 @@ internal abstract class SocketOperation<T> : SimulationWait, IUdpWaiter, ITcpWai
 
     private void Finish()
     {
+        finished = true;
         registration.Unregister();
         registration = default;
         if (Reported)
@@ -297,6 +307,8 @@ internal abstract class SocketOperation<T> : SimulationWait, IUdpWaiter, ITcpWai
 
     private void Release()
     {
+        finished = false;
+        resumesInContext = false;
         result = default;
         exception = null;
         cancellationToken = default;
@@ -320,6 +332,23 @@ internal abstract class SocketOperation<T> : SimulationWait, IUdpWaiter, ITcpWai
 
     public ValueTaskSourceStatus GetStatus(short token) => core.GetStatus(token);
 
-    public void OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+    /// <remarks>
+    /// An await on the simulation's own context, before the operation finished, resumes in one step:
+    /// the finished operation publishes its result as an item of that context (see <see cref="Schedule"/>),
+    /// and the continuation then runs inline there. Left to the core, the result would be published as a
+    /// completion and the core would post the continuation to the context again: two steps and a
+    /// closure per operation. Everything else (another context, a scheduler, ConfigureAwait(false), an
+    /// operation already finished) goes to the core as it is.
+    /// </remarks>
+    public void OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags)
+    {
+        if ((flags & ValueTaskSourceOnCompletedFlags.UseSchedulingContext) != 0 && !finished && !notifies
+            && SynchronizationContext.Current == sim.Context && sim.IsDriverThread)
+        {
+            resumesInContext = true; // only the driving thread finishes operations, and it is here: no race
+            flags &= ~ValueTaskSourceOnCompletedFlags.UseSchedulingContext;
+        }
+
         core.OnCompleted(continuation, state, token, flags);
+    }
 }

@@ -96,4 +96,83 @@ public class AsyncIoAllocationTests
         Assert.Equal(0, wrong);
         Assert.True(allocated < Measured, $"{allocated} bytes for {Measured} write + read pairs");
     }
+    [Fact]
+    public void A_receive_awaited_on_the_simulations_context_resumes_there_in_one_step_and_allocates_nothing()
+    {
+        Simulation sim = World(out Host a, out Host b);
+        using var ping = new SimSocket(a, AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        ping.Bind(new IPEndPoint(IPAddress.Any, 4000));
+        ping.Connect(new IPEndPoint(IPAddress.Parse("10.0.0.2"), 5000));
+        using var pong = new SimSocket(b, AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        pong.Bind(new IPEndPoint(IPAddress.Any, 5000));
+        pong.Connect(new IPEndPoint(IPAddress.Parse("10.0.0.1"), 4000));
+        byte[] payload = new byte[64];
+        byte[] sink = new byte[2048];
+        int wrong = 0; // checked after the loop: xunit's Assert.Equal allocates
+        long allocated = sim.Run(async () =>
+        {
+            SynchronizationContext? context = SynchronizationContext.Current;
+            long before = 0;
+            for (int i = 0; i < Warmup + Measured; i++)
+            {
+                before = i == Warmup ? GC.GetAllocatedBytesForCurrentThread() : before;
+                ValueTask<int> atPong = pong.ReceiveAsync(sink.AsMemory(), SocketFlags.None);
+                await ping.SendAsync(payload.AsMemory(), SocketFlags.None);
+                wrong += await atPong == 64 ? 0 : 1; // no ConfigureAwait: resumes on the simulation's context
+                wrong += ReferenceEquals(SynchronizationContext.Current, context) ? 0 : 1;
+            }
+
+            return GC.GetAllocatedBytesForCurrentThread() - before;
+        });
+
+        Assert.Equal(0, wrong);
+        Assert.True(allocated < Measured, $"{allocated} bytes for {Measured} datagrams awaited on the simulation's context");
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void A_receive_awaited_on_the_simulations_context_ends_after_Close_or_Cancel_returns_never_inside_it(bool close)
+    {
+        Simulation sim = World(out Host a, out _);
+        var rx = new SimSocket(a, AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        rx.Bind(new IPEndPoint(IPAddress.Any, 4000));
+        using var cts = new CancellationTokenSource();
+        var log = new List<string>();
+        sim.Run(async () =>
+        {
+            SynchronizationContext? context = SynchronizationContext.Current;
+            async Task ReceiveAsync()
+            {
+                try
+                {
+                    await rx.ReceiveAsync(new byte[16].AsMemory(), SocketFlags.None, cts.Token);
+                    log.Add("received");
+                }
+                catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
+                {
+                    log.Add(e.GetType().Name);
+                }
+
+                log.Add(ReferenceEquals(SynchronizationContext.Current, context) ? "on the context" : "elsewhere");
+            }
+
+            Task receiving = ReceiveAsync();
+            if (close)
+            {
+                rx.Dispose();
+            }
+            else
+            {
+                cts.Cancel();
+            }
+
+            log.Add("returned");
+            await receiving;
+        });
+
+        Assert.Equal("returned", log[0]);
+        Assert.Equal(close ? nameof(SocketException) : nameof(OperationCanceledException), log[1]);
+        Assert.Equal("on the context", log[2]);
+    }
 }
