@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using SimNet.Transport.Tcp;
 
 namespace SimNet.Sockets;
 
@@ -21,7 +20,7 @@ public sealed partial class Socket
             return;
         }
 
-        ConnectCore(ToIPEndPoint(remoteEP, nameof(remoteEP)));
+        protocol.Connect(ToIPEndPoint(remoteEP, nameof(remoteEP)));
     }
 
     /// <summary>Connects to <paramref name="address"/>:<paramref name="port"/>.</summary>
@@ -62,14 +61,14 @@ public sealed partial class Socket
         SocketException? last = null;
         foreach (IPAddress address in addresses)
         {
-            if (address.AddressFamily != AddressFamily && !(DualMode && address.AddressFamily == AddressFamily.InterNetwork))
+            if (!IsOwnFamily(address))
             {
                 continue;
             }
 
             try
             {
-                ConnectCore(ToIPEndPoint(new IPEndPoint(address, port), "addresses"));
+                protocol.Connect(ToIPEndPoint(new IPEndPoint(address, port), "addresses"));
                 return;
             }
             catch (SocketException e)
@@ -78,24 +77,10 @@ public sealed partial class Socket
             }
         }
 
-        throw last ?? SocketErrors.Exception(SocketError.AddressFamilyNotSupported, $"None of the addresses is of the socket's family {AddressFamily}.");
+        throw last ?? NoAddressOfFamily();
     }
 
-    private void ConnectCore(IPEndPoint remote, bool async = false)
-    {
-        if (tcp is not null)
-        {
-            StreamConnect(remote);
-            return;
-        }
-
-        ThrowIfDisposed();
-        NetBeforeConnect(async);
-        SocketError error = udpCore!.Connect(remote.Address, remote.Port, via: null, out bool wasBound);
-        NetAfterConnect(error, wasBound);
-        SocketErrors.ThrowIfFailed(error, $"connecting to {remote} from {Host.Name}");
-    }
-
+    /// <summary>Starts a connect in the kernel (UDP: sets the peer; TCP: sends the SYN); OperationAborted once closed.</summary>
     private SocketError TryConnectCore(IPEndPoint remote) =>
         disposed ? SocketError.OperationAborted : core.Connect(remote.Address, remote.Port);
 
@@ -125,20 +110,7 @@ public sealed partial class Socket
             return ConnectAsync(dns.Host, dns.Port, cancellationToken);
         }
 
-        if (tcp is not null)
-        {
-            return StreamConnectAsync(ToIPEndPoint(remoteEP, nameof(remoteEP)), cancellationToken);
-        }
-
-        try
-        {
-            ConnectCore(ToIPEndPoint(remoteEP, nameof(remoteEP)), async: true);
-            return ValueTask.CompletedTask;
-        }
-        catch (SocketException e)
-        {
-            return ValueTask.FromException(e);
-        }
+        return protocol.ConnectAsync(remoteEP, cancellationToken);
     }
 
     /// <summary>Connects to <paramref name="address"/>:<paramref name="port"/>.</summary>
@@ -171,20 +143,7 @@ public sealed partial class Socket
             return ValueTask.FromCanceled(cancellationToken);
         }
 
-        if (tcp is not null)
-        {
-            return StreamConnectFirstAsync(addresses, port, cancellationToken);
-        }
-
-        try
-        {
-            ConnectFirst(addresses, port);
-            return ValueTask.CompletedTask;
-        }
-        catch (SocketException e)
-        {
-            return ValueTask.FromException(e);
-        }
+        return protocol.ConnectFirstAsync(addresses, port, cancellationToken);
     }
 
     /// <summary>Resolves <paramref name="host"/> through the host's resolver, then connects.</summary>
@@ -197,13 +156,7 @@ public sealed partial class Socket
         ArgumentNullException.ThrowIfNull(host);
         ValidatePort(port);
         IPAddress[] addresses = await Host.Resolver.GetHostAddressesAsync(host, AddressFamily.Unspecified, cancellationToken).ConfigureAwait(false);
-        if (tcp is not null)
-        {
-            await StreamConnectFirstAsync(addresses, port, cancellationToken).ConfigureAwait(false);
-            return;
-        }
-
-        ConnectFirst(addresses, port);
+        await protocol.ConnectFirstAsync(addresses, port, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -237,11 +190,7 @@ public sealed partial class Socket
             throw new ArgumentNullException("remoteEP", "The value of e.RemoteEndPoint cannot be null.");
         }
 
-        if (tcp is not null)
-        {
-            ValidateStreamConnect();
-        }
-
+        protocol.ValidateArgsConnect();
         EndPoint remote = e.RemoteEndPoint;
         if (remote is not DnsEndPoint && remote.AddressFamily != AddressFamily
             && !(DualMode && remote.AddressFamily == AddressFamily.InterNetwork))
@@ -263,14 +212,7 @@ public sealed partial class Socket
             return true;
         }
 
-        if (tcp is not null)
-        {
-            return StreamConnectAsync(e, remote);
-        }
-
-        e.SocketError = TryConnectCore(ToIPEndPointForAsync(remote));
-        e.FinishSynchronously();
-        return false;
+        return protocol.ConnectAsync(e, remote);
     }
 
     private IPEndPoint ToIPEndPointForAsync(EndPoint remote)
@@ -296,18 +238,16 @@ public sealed partial class Socket
             e.SocketError = SocketError.HostNotFound;
             foreach (IPAddress address in lookup.Result)
             {
-                if (address.AddressFamily == AddressFamily || (DualMode && address.AddressFamily == AddressFamily.InterNetwork))
+                if (IsOwnFamily(address))
                 {
-                    IPEndPoint remote = ToIPEndPointForAsync(new IPEndPoint(address, port));
-                    e.SocketError = tcp is not null ? StartStreamConnect(remote) : TryConnectCore(remote);
-                    if (e.SocketError == SocketError.Success && tcp is not null)
-                    {
-                        ContinueArgsConnect(e); // the handshake, the optional first buffer, then Completed
-                        return;
-                    }
-
+                    e.SocketError = TryConnectCore(ToIPEndPointForAsync(new IPEndPoint(address, port)));
                     if (e.SocketError == SocketError.Success)
                     {
+                        if (protocol.ContinueArgsConnect(e))
+                        {
+                            return; // the handshake, the optional first buffer, then Completed
+                        }
+
                         break;
                     }
                 }
@@ -317,187 +257,13 @@ public sealed partial class Socket
         e.FinishAndRaise();
     }
 
-    /// <summary>Checks in the runtime's order what makes a stream connect invalid before it starts.</summary>
-    private void ValidateStreamConnect()
-    {
-        if (netDisconnected)
-        {
-            throw new InvalidOperationException("Once the socket has been disconnected, you can only reconnect again asynchronously, and only to a different EndPoint.");
-        }
-
-        if (Tcp.IsListening)
-        {
-            throw new InvalidOperationException("You may not perform this operation after calling the Listen method.");
-        }
-
-        if (streamConnected)
-        {
-            throw SocketErrors.Exception(SocketError.IsConnected, "the socket is already connected.");
-        }
-    }
-
-    /// <summary>Starts the handshake; returns an immediate error, or Success when it is under way.</summary>
-    private SocketError StartStreamConnect(IPEndPoint remote)
-    {
-        if (disposed)
-        {
-            return SocketError.OperationAborted;
-        }
-
-        return core.Connect(remote.Address, remote.Port);
-    }
-
-    /// <summary>The outcome of a connect that has finished: Success, or why it failed.</summary>
-    private SocketError FinishStreamConnect()
-    {
-        SocketError error = disposed ? SocketError.OperationAborted : Tcp.State == TcpState.Closed && !Tcp.WasConnected ? Tcp.ConnectError : SocketError.Success;
-        if (error == SocketError.Success)
-        {
-            StreamSetConnected();
-        }
-        else if (error == Tcp.PendingError)
-        {
-            Tcp.TakePendingError();
-        }
-
-        return error;
-    }
-
-    private void StreamConnect(IPEndPoint remote)
-    {
-        ValidateStreamConnect();
-        SocketError start = StartStreamConnect(remote);
-        if (start != SocketError.Success)
-        {
-            // The runtime marks a non-blocking connect in progress before it calls connect(), so even one that fails at once.
-            nonBlockingConnect = connectStartFailed = !blocking;
-            throw SocketErrors.Exception(start, $"connecting to {remote} from {Host.Name}");
-        }
-
-        if (!blocking)
-        {
-            nonBlockingConnect = true;
-            throw SocketErrors.Exception(SocketError.WouldBlock, $"a non-blocking connect to {remote} is under way");
-        }
-
-        sim.WaitUntil(static s => s.disposed || s.Tcp.ConnectFinished, this, long.MaxValue, static s => $"a blocking Connect on {s.Tcp.Describe()}");
-        SocketErrors.ThrowIfFailed(core.Read(this, static s => s.FinishStreamConnect()), $"connecting to {remote} from {Host.Name}");
-    }
-
-    private ValueTask StreamConnectAsync(IPEndPoint remote, CancellationToken cancellationToken)
-    {
-        ValidateStreamConnect();
-        SocketError error = StartStreamConnect(remote);
-        if (error != SocketError.Success)
-        {
-            return ValueTask.FromException(SocketErrors.Exception(error, $"connecting to {remote} from {Host.Name}"));
-        }
-
-        return RunAsyncWithoutResult(new StreamTransfer(this, StreamKind.Connect), cancellationToken);
-    }
-
-    private async ValueTask StreamConnectFirstAsync(IPAddress[] addresses, int port, CancellationToken cancellationToken)
-    {
-        SocketException? last = null;
-        foreach (IPAddress address in addresses)
-        {
-            if (address.AddressFamily != AddressFamily && !(DualMode && address.AddressFamily == AddressFamily.InterNetwork))
-            {
-                continue;
-            }
-
-            try
-            {
-                await StreamConnectAsync(ToIPEndPoint(new IPEndPoint(address, port), "addresses"), cancellationToken).ConfigureAwait(false);
-                return;
-            }
-            catch (SocketException e)
-            {
-                last = e;
-            }
-        }
-
-        throw last ?? SocketErrors.Exception(SocketError.AddressFamilyNotSupported, $"None of the addresses is of the socket's family {AddressFamily}.");
-    }
-
-    /// <summary>
-    /// ConnectAsync(SocketAsyncEventArgs) on a stream socket: the SYN goes out now, so the call returns
-    /// true and <see cref="SocketAsyncEventArgs.Completed"/> is raised when the handshake ends; an error
-    /// known at once (no route, address in use) completes synchronously (false, Completed not raised).
-    /// Once connected, the optional buffer is sent in full before Completed; BytesTransferred is its length.
-    /// </summary>
-    private bool StreamConnectAsync(SocketAsyncEventArgs e, EndPoint remote)
-    {
-        SocketError error = StartStreamConnect(ToIPEndPointForAsync(remote));
-        if (error != SocketError.Success)
-        {
-            e.SocketError = error;
-            e.FinishSynchronously();
-            return false;
-        }
-
-        ContinueArgsConnect(e);
-        return true;
-    }
-    /// <summary>Waits for the handshake, then sends the optional first buffer, then raises Completed, all on the simulation's thread.</summary>
-    private void ContinueArgsConnect(SocketAsyncEventArgs e)
-    {
-        byte[] first = e.Window.ToArray();
-        sim.PostCompletion(_ => _ = RunArgsConnect(e, first), null);
-    }
-
-    private async Task RunArgsConnect(SocketAsyncEventArgs e, byte[] first)
-    {
-        SocketError error = SocketError.Success;
-        int sent = 0;
-        try
-        {
-            await RunAsyncWithoutResult(new StreamTransfer(this, StreamKind.Connect, "a ConnectAsync(SocketAsyncEventArgs)"), CancellationToken.None).ConfigureAwait(false);
-            if (first.Length > 0)
-            {
-                sent = await StreamSendAllAsync(first, CancellationToken.None).ConfigureAwait(false);
-            }
-        }
-        catch (SocketException failure)
-        {
-            error = failure.SocketErrorCode;
-        }
-        catch (ObjectDisposedException)
-        {
-            error = SocketError.OperationAborted;
-        }
-
-        e.SocketError = error;
-        e.BytesTransferred = sent;
-        e.FinishAndRaise();
-    }
-
     /// <summary>Takes the next connection off the listener's queue, waiting (in virtual time) if there is none.</summary>
     /// <exception cref="InvalidOperationException">The socket is not bound, or not listening.</exception>
     /// <exception cref="SocketException">WouldBlock (non-blocking, none queued); Interrupted (closed while waiting); OperationNotSupported on a datagram socket.</exception>
     public Socket Accept()
     {
         ThrowIfDisposed();
-        ValidateAccept();
-        while (true)
-        {
-            ThrowIfDisposed();
-            if (tcpCore!.TryAccept(out TcpEndpoint? child) == SocketError.Success)
-            {
-                return new Socket(this, child!);
-            }
-
-            if (!blocking)
-            {
-                throw SocketErrors.Exception(SocketError.WouldBlock, "no connection is waiting to be accepted");
-            }
-
-            sim.WaitUntil(static s => s.disposed || s.Tcp.AcceptQueueLength > 0, this, long.MaxValue, static s => $"a blocking Accept on {s.Tcp.Describe()}");
-            if (disposed)
-            {
-                throw SocketErrors.Exception(SocketError.Interrupted, "the socket was closed during a blocking Accept");
-            }
-        }
+        return protocol.Acceptor().Accept();
     }
 
     /// <summary>Accepts the next connection.</summary>
@@ -507,13 +273,13 @@ public sealed partial class Socket
     public ValueTask<Socket> AcceptAsync(CancellationToken cancellationToken)
     {
         ThrowIfDisposed();
-        ValidateAccept();
+        TcpProtocol listener = protocol.Acceptor();
         if (cancellationToken.IsCancellationRequested)
         {
             return ValueTask.FromCanceled<Socket>(cancellationToken);
         }
 
-        return RunAsync(new StreamAccept(this, "an async accept"), cancellationToken);
+        return listener.AcceptAsync(cancellationToken);
     }
 
     /// <summary>Accepts the next connection into <see cref="SocketAsyncEventArgs.AcceptSocket"/>: false when one was waiting (Completed not raised), true when pending.</summary>
@@ -527,29 +293,8 @@ public sealed partial class Socket
             throw new NotSupportedException("SimNet creates the accepted socket itself; leave AcceptSocket null.");
         }
 
-        ValidateAccept();
+        TcpProtocol listener = protocol.Acceptor();
         e.StartOperation(SocketAsyncOperation.Accept);
-        return RunArgs(new StreamAccept(this, "an AcceptAsync(SocketAsyncEventArgs)") { Args = e }, e, static (_, e, accepted, _) => e.AcceptSocket = accepted);
-    }
-
-    private void ValidateAccept()
-    {
-        if (tcp is null)
-        {
-            throw SocketErrors.Exception(SocketError.OperationNotSupported, "Accept is for stream sockets; this is a datagram socket.");
-        }
-
-        if (!explicitlyBound)
-        {
-            throw new InvalidOperationException("You must call the Bind method before performing this operation.");
-        }
-
-        if (!Tcp.IsListening)
-        {
-            // The runtime remembers that Listen was called; a listener a Shutdown(Receive) stopped gets the kernel's answer.
-            throw netListening
-                ? SocketErrors.Exception(SocketError.InvalidArgument, $"{core.Describe()} no longer listens (Linux accept: EINVAL).")
-                : new InvalidOperationException("You must call the Listen method before performing this operation.");
-        }
+        return listener.AcceptAsync(e);
     }
 }

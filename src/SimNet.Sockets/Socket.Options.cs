@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using SimNet.Transport.Tcp;
 using SimNet.Topology;
 
 
@@ -14,10 +13,6 @@ public sealed partial class Socket
     /// <summary>Linux's SOCK_MIN_RCVBUF and SOCK_MIN_SNDBUF.</summary>
     internal const int MinReceiveBuffer = 2304;
     internal const int MinSendBuffer = 4608;
-
-    private bool? exclusiveAddressUse;
-    private int multicastInterfaceRaw;
-    private bool packetInformation;
 
     /// <summary>SO_BROADCAST: without it, sending or connecting to a broadcast address fails with AccessDenied.</summary>
     public bool EnableBroadcast
@@ -153,7 +148,7 @@ public sealed partial class Socket
         ArgumentNullException.ThrowIfNull(optionValue);
         if (optionName is SocketOptionName.AddMembership or SocketOptionName.DropMembership)
         {
-            RequireDatagram(optionName.ToString());
+            UdpProtocol udp = protocol.AsDatagram(optionName.ToString());
             bool join = optionName == SocketOptionName.AddMembership;
             (IPAddress group, NetworkAdapter? adapter, SocketError error) = optionValue switch
             {
@@ -163,7 +158,7 @@ public sealed partial class Socket
             };
             if (error == SocketError.Success)
             {
-                error = udpCore!.Membership(join, group, adapter!);
+                error = udp.Membership(join, group, adapter!);
             }
 
             SocketErrors.ThrowIfFailed(error, $"{optionName} {group} on {Host.Name}/{adapter?.Name ?? "?"}");
@@ -266,134 +261,18 @@ public sealed partial class Socket
     private void SetIntOption(SocketOptionLevel level, SocketOptionName name, int value)
     {
         ThrowIfDisposed();
-        core.Update((this, level, name, value), static s => s.Item1.SetIntOptionInKernel(s.level, s.name, s.value));
-    }
-
-    /// <summary>The option table; runs under the core's lock (<c>SocketCore.Update</c>).</summary>
-    private void SetIntOptionInKernel(SocketOptionLevel level, SocketOptionName name, int value)
-    {
-        if (tcp is not null)
-        {
-            _ = TrySetStreamOption(level, name, value) ? 0 : throw SocketErrors.Exception(SocketError.ProtocolOption, $"{level}/{name} is not an option of a {ProtocolType} socket in SimNet.");
-            return;
-        }
-
-        var u = udp!;
-        switch ((level, name))
-        {
-            case (SocketOptionLevel.Socket, SocketOptionName.Broadcast):
-                u.Broadcast = value != 0;
-                return;
-            case (SocketOptionLevel.Socket, SocketOptionName.ReuseAddress):
-                u.ReuseAddress = value != 0;
-                return;
-            case (SocketOptionLevel.Socket, SocketOptionName.ExclusiveAddressUse):
-                exclusiveAddressUse = value != 0;
-                if (value != 0)
-                {
-                    u.ReuseAddress = false;
-                }
-
-                return;
-            case (SocketOptionLevel.Socket, SocketOptionName.ReceiveBuffer):
-                u.ReceiveBufferSize = Math.Max(Math.Min(Math.Max(value, 0), BufferSizeMax) * 2, MinReceiveBuffer);
-                return;
-            case (SocketOptionLevel.Socket, SocketOptionName.SendBuffer):
-                u.SendBufferSize = Math.Max(Math.Min(Math.Max(value, 0), BufferSizeMax) * 2, MinSendBuffer);
-                return;
-            case (SocketOptionLevel.Socket, SocketOptionName.ReceiveTimeout):
-                receiveTimeout = Math.Max(value, 0);
-                return;
-            case (SocketOptionLevel.Socket, SocketOptionName.SendTimeout):
-                sendTimeout = Math.Max(value, 0);
-                return;
-            case (SocketOptionLevel.IP or SocketOptionLevel.IPv6, SocketOptionName.IpTimeToLive):
-                RequireLevel(level);
-                // IP_TTL takes 1..255; IPV6_UNICAST_HOPS also takes 0 (measured: Ttl = 0 works on an IPv6 socket).
-                u.TimeToLive = value == -1 ? 64 : value >= (level == SocketOptionLevel.IPv6 ? 0 : 1) && value <= 255 ? value : throw SocketErrors.Exception(SocketError.InvalidArgument, $"a TTL must be 1 to 255 (0 to 255 for IPv6, or -1 for the default), not {value}.");
-                return;
-            case (SocketOptionLevel.IP or SocketOptionLevel.IPv6, SocketOptionName.MulticastTimeToLive):
-                RequireLevel(level);
-                u.MulticastTimeToLive = value == -1 ? 1 : value is >= 0 and <= 255 ? value : throw SocketErrors.Exception(SocketError.InvalidArgument, $"a multicast TTL must be 0 to 255, not {value}.");
-                return;
-            case (SocketOptionLevel.IP or SocketOptionLevel.IPv6, SocketOptionName.MulticastLoopback):
-                RequireLevel(level);
-                u.MulticastLoopback = value != 0;
-                return;
-            case (SocketOptionLevel.IP or SocketOptionLevel.IPv6, SocketOptionName.DontFragment):
-                RequireLevel(level);
-                u.DontFragment = value != 0;
-                return;
-            case (SocketOptionLevel.IP or SocketOptionLevel.IPv6, SocketOptionName.PacketInformation):
-                packetInformation = value != 0; // SimNet always knows where a datagram arrived; kept for GetSocketOption
-                return;
-            case (SocketOptionLevel.IP, SocketOptionName.MulticastInterface):
-                u.MulticastInterface = MulticastInterfaceFromIPv4Option(value);
-                multicastInterfaceRaw = value;
-                return;
-            case (SocketOptionLevel.IPv6, SocketOptionName.MulticastInterface):
-                if (value != 0 && Host.FindAdapter(value) is null)
-                {
-                    throw SocketErrors.Exception(SocketError.AddressNotAvailable, $"{Host.Name} has no interface with index {value}.");
-                }
-
-                u.MulticastInterface = value;
-                multicastInterfaceRaw = value;
-                return;
-            case (SocketOptionLevel.IPv6, SocketOptionName.IPv6Only) when AddressFamily == AddressFamily.InterNetworkV6:
-                if (u.IsBound)
-                {
-                    throw SocketErrors.Exception(SocketError.InvalidArgument, "IPv6Only (DualMode) cannot change after Bind.");
-                }
-
-                u.DualMode = value == 0;
-                return;
-            case (SocketOptionLevel.IP or SocketOptionLevel.IPv6, SocketOptionName.AddMembership or SocketOptionName.DropMembership):
-                // The kernel gets 4 bytes where it wants an ip_mreq: EINVAL (measured).
-                throw SocketErrors.Exception(SocketError.InvalidArgument, $"{name} takes a {nameof(MulticastOption)}, not an integer.");
-            case (SocketOptionLevel.Tcp, _):
-                throw SocketErrors.Exception(SocketError.OperationNotSupported, $"{level}/{name}: a {ProtocolType} socket has no TCP options.");
-            default:
-                throw SocketErrors.Exception(SocketError.ProtocolOption, $"{level}/{name} is not an option of a {ProtocolType} socket in SimNet.");
-        }
+        core.Update((protocol, level, name, value), static s => s.protocol.SetIntOption(s.level, s.name, s.value)); // the protocol's option table, under the core's lock
     }
 
     private int GetIntOption(SocketOptionLevel level, SocketOptionName name)
     {
         ThrowIfDisposed();
-        return core.Read((this, level, name), static s => s.Item1.GetIntOptionInKernel(s.level, s.name));
+        return core.Read((protocol, level, name), static s => s.protocol.GetIntOption(s.level, s.name));
     }
 
-    /// <summary>The option table; runs under the core's lock (<c>SocketCore.Read</c>).</summary>
-    private int GetIntOptionInKernel(SocketOptionLevel level, SocketOptionName name)
-    {
-        if (tcp is not null)
-        {
-            return TryGetStreamOption(level, name) ?? throw SocketErrors.Exception(SocketError.ProtocolOption, $"{level}/{name} is not an option of a {ProtocolType} socket in SimNet.");
-        }
-
-        var u = udp!;
-        return (level, name) switch
-        {
-            (SocketOptionLevel.Socket, SocketOptionName.Broadcast) => u.Broadcast ? 1 : 0,
-            (SocketOptionLevel.Socket, SocketOptionName.ReuseAddress) => u.ReuseAddress ? 1 : 0,
-            (SocketOptionLevel.Socket, SocketOptionName.ExclusiveAddressUse) => (exclusiveAddressUse ?? !u.ReuseAddress) && !u.ReuseAddress ? 1 : 0,
-            (SocketOptionLevel.Socket, SocketOptionName.ReceiveBuffer) => u.ReceiveBufferSize,
-            (SocketOptionLevel.Socket, SocketOptionName.SendBuffer) => u.SendBufferSize,
-            (SocketOptionLevel.Socket, SocketOptionName.ReceiveTimeout) => receiveTimeout,
-            (SocketOptionLevel.Socket, SocketOptionName.SendTimeout) => sendTimeout,
-            (SocketOptionLevel.Socket, SocketOptionName.Error) => (int)u.TakePendingError(),
-            (SocketOptionLevel.IP or SocketOptionLevel.IPv6, SocketOptionName.IpTimeToLive) => RequireLevel(level, u.TimeToLive),
-            (SocketOptionLevel.IP or SocketOptionLevel.IPv6, SocketOptionName.MulticastTimeToLive) => RequireLevel(level, u.MulticastTimeToLive),
-            (SocketOptionLevel.IP or SocketOptionLevel.IPv6, SocketOptionName.MulticastLoopback) => RequireLevel(level, u.MulticastLoopback ? 1 : 0),
-            (SocketOptionLevel.IP or SocketOptionLevel.IPv6, SocketOptionName.DontFragment) => RequireLevel(level, u.DontFragment ? 1 : 0),
-            (SocketOptionLevel.IP or SocketOptionLevel.IPv6, SocketOptionName.PacketInformation) => packetInformation ? 1 : 0,
-            (SocketOptionLevel.IP or SocketOptionLevel.IPv6, SocketOptionName.MulticastInterface) => multicastInterfaceRaw,
-            (SocketOptionLevel.IPv6, SocketOptionName.IPv6Only) when AddressFamily == AddressFamily.InterNetworkV6 => u.DualMode ? 0 : 1,
-            (SocketOptionLevel.Tcp, _) => throw SocketErrors.Exception(SocketError.OperationNotSupported, $"{level}/{name}: a {ProtocolType} socket has no TCP options."),
-            _ => throw SocketErrors.Exception(SocketError.ProtocolOption, $"{level}/{name} is not an option of a {ProtocolType} socket in SimNet."),
-        };
-    }
+    /// <summary>What an option the protocol's table does not have fails with.</summary>
+    private SocketException UnknownOption(SocketOptionLevel level, SocketOptionName name) =>
+        SocketErrors.Exception(SocketError.ProtocolOption, $"{level}/{name} is not an option of a {ProtocolType} socket in SimNet.");
 
     private void RequireLevel(SocketOptionLevel level) => RequireLevel(level, 0);
 
@@ -443,98 +322,17 @@ public sealed partial class Socket
         get
         {
             ThrowIfDisposed();
-            RequireStream(nameof(LingerState));
-            return core.Read(Tcp, static t => new LingerOption(t.LingerEnabled, t.LingerSeconds));
+            TcpProtocol tcp = protocol.AsStream(nameof(LingerState));
+            return core.Read(tcp.Endpoint, static t => new LingerOption(t.LingerEnabled, t.LingerSeconds));
         }
 
         set
         {
             ThrowIfDisposed();
             ArgumentNullException.ThrowIfNull(value);
-            RequireStream(nameof(LingerState));
+            TcpProtocol tcp = protocol.AsStream(nameof(LingerState));
             ArgumentOutOfRangeException.ThrowIfNegative(value.LingerTime);
-            core.Update((Tcp, value), static s => (s.Tcp.LingerEnabled, s.Tcp.LingerSeconds) = (s.value.Enabled, s.value.LingerTime));
+            core.Update((tcp.Endpoint, value), static s => (s.Endpoint.LingerEnabled, s.Endpoint.LingerSeconds) = (s.value.Enabled, s.value.LingerTime));
         }
-    }
-
-    /// <summary>SendTo, ReceiveFrom, ReceiveMessageFrom and multicast membership are not wired for stream sockets in SimNet: say so instead of failing obscurely.</summary>
-    private void RequireDatagram(string what)
-    {
-        if (tcp is not null)
-        {
-            throw SocketErrors.Exception(SocketError.OperationNotSupported, $"{what} is not supported on SimNet stream sockets; use Send and Receive.");
-        }
-    }
-
-    private void RequireStream(string what)
-    {
-        if (tcp is null)
-        {
-            throw SocketErrors.Exception(SocketError.ProtocolOption, $"{what} is an option of stream sockets.");
-        }
-    }
-
-    /// <summary>Options of a stream socket; returns false for options it does not know (the caller then says so).</summary>
-    private bool TrySetStreamOption(SocketOptionLevel level, SocketOptionName name, int value)
-    {
-        TcpEndpoint t = Tcp;
-        switch ((level, name))
-        {
-            case (SocketOptionLevel.Tcp, SocketOptionName.NoDelay):
-                t.NoDelay = value != 0;
-                return true;
-            case (SocketOptionLevel.Socket, SocketOptionName.KeepAlive):
-                t.KeepAlive = value != 0;
-                return true;
-            case (SocketOptionLevel.Socket, SocketOptionName.ReuseAddress):
-                t.ReuseAddress = value != 0;
-                return true;
-            case (SocketOptionLevel.Socket, SocketOptionName.ExclusiveAddressUse):
-                exclusiveAddressUse = value != 0;
-                t.ReuseAddress &= value == 0;
-                return true;
-            case (SocketOptionLevel.Socket, SocketOptionName.ReceiveBuffer):
-                t.ReceiveBufferSize = Math.Max(Math.Min(Math.Max(value, 0), BufferSizeMax) * 2, MinReceiveBuffer);
-                return true;
-            case (SocketOptionLevel.Socket, SocketOptionName.SendBuffer):
-                t.SendBufferSize = Math.Max(Math.Min(Math.Max(value, 0), BufferSizeMax) * 2, MinSendBuffer);
-                return true;
-            case (SocketOptionLevel.Socket, SocketOptionName.ReceiveTimeout):
-                receiveTimeout = Math.Max(value, 0);
-                return true;
-            case (SocketOptionLevel.Socket, SocketOptionName.SendTimeout):
-                sendTimeout = Math.Max(value, 0);
-                return true;
-            case (SocketOptionLevel.IPv6, SocketOptionName.IPv6Only) when AddressFamily == AddressFamily.InterNetworkV6:
-                if (t.IsBound)
-                {
-                    throw SocketErrors.Exception(SocketError.InvalidArgument, "IPv6Only (DualMode) cannot change after Bind.");
-                }
-
-                t.DualMode = value == 0;
-                return true;
-            default:
-                return false;
-        }
-    }
-
-    private int? TryGetStreamOption(SocketOptionLevel level, SocketOptionName name)
-    {
-        TcpEndpoint t = Tcp;
-        return (level, name) switch
-        {
-            (SocketOptionLevel.Tcp, SocketOptionName.NoDelay) => t.NoDelay ? 1 : 0,
-            (SocketOptionLevel.Socket, SocketOptionName.KeepAlive) => t.KeepAlive ? 1 : 0,
-            (SocketOptionLevel.Socket, SocketOptionName.ReuseAddress) => t.ReuseAddress ? 1 : 0,
-            (SocketOptionLevel.Socket, SocketOptionName.ExclusiveAddressUse) => (exclusiveAddressUse ?? true) && !t.ReuseAddress ? 1 : 0,
-            (SocketOptionLevel.Socket, SocketOptionName.ReceiveBuffer) => t.ReceiveBufferSize,
-            (SocketOptionLevel.Socket, SocketOptionName.SendBuffer) => t.SendBufferSize,
-            (SocketOptionLevel.Socket, SocketOptionName.ReceiveTimeout) => receiveTimeout,
-            (SocketOptionLevel.Socket, SocketOptionName.SendTimeout) => sendTimeout,
-            (SocketOptionLevel.Socket, SocketOptionName.Error) => (int)t.TakePendingError(),
-            (SocketOptionLevel.Socket, SocketOptionName.AcceptConnection) => t.IsListening ? 1 : 0,
-            (SocketOptionLevel.IPv6, SocketOptionName.IPv6Only) when AddressFamily == AddressFamily.InterNetworkV6 => t.DualMode ? 0 : 1,
-            _ => null,
-        };
     }
 }

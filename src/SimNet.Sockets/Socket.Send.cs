@@ -40,26 +40,7 @@ public sealed partial class Socket
     {
         ThrowIfDisposed();
         ValidateFlags(socketFlags, SupportedSendFlags);
-        if (tcp is not null)
-        {
-            return StreamSend(buffer);
-        }
-
-        SocketError error = udpCore!.Send(buffer, out bool wasBound);
-        if (error == SocketError.DestinationAddressRequired)
-        {
-            // Linux binds the socket before it finds there is no peer; .NET does not learn of it.
-            NetAfterSend(error, wasBound);
-            throw SocketErrors.Exception(error, "Send needs a connected socket; use SendTo or Connect first.");
-        }
-
-        NetAfterError(error);
-        if (error != SocketError.Success)
-        {
-            throw SocketErrors.Exception(error, $"sending {buffer.Length} bytes on {core.Describe()}");
-        }
-
-        return buffer.Length;
+        return protocol.Send(buffer);
     }
 
     /// <summary>Sends a datagram to <paramref name="remoteEP"/>.</summary>
@@ -129,19 +110,8 @@ public sealed partial class Socket
         return SendToCore(buffer, lastDestination, port);
     }
 
-    private int SendToCore(ReadOnlySpan<byte> buffer, IPAddress address, int port)
-    {
-        RequireDatagram("SendTo");
-        ThrowIfDisposed();
-        SocketError error = udpCore!.SendTo(buffer, address, port, via: null, out bool wasBound);
-        NetAfterSend(error, wasBound);
-        if (error != SocketError.Success)
-        {
-            throw SocketErrors.Exception(error, $"sending {buffer.Length} bytes to {SocketErrors.Format(address, port)} from {Host.Name}");
-        }
-
-        return buffer.Length;
-    }
+    private int SendToCore(ReadOnlySpan<byte> buffer, IPAddress address, int port) =>
+        protocol.AsDatagram("SendTo").SendTo(buffer, address, port);
 
     /// <summary>Sends a datagram to the connected endpoint; UDP sends complete at once.</summary>
     public Task<int> SendAsync(ArraySegment<byte> buffer, SocketFlags socketFlags) =>
@@ -159,19 +129,7 @@ public sealed partial class Socket
             return ValueTask.FromCanceled<int>(cancellationToken);
         }
 
-        if (tcp is not null)
-        {
-            return StreamSendAllAsync(buffer, cancellationToken);
-        }
-
-        try
-        {
-            return new ValueTask<int>(Send(buffer.Span, socketFlags));
-        }
-        catch (SocketException e)
-        {
-            return ValueTask.FromException<int>(e);
-        }
+        return protocol.SendAsync(buffer, socketFlags, cancellationToken);
     }
 
     /// <summary>Sends a datagram to <paramref name="remoteEP"/>.</summary>
@@ -206,20 +164,14 @@ public sealed partial class Socket
     public bool SendToAsync(SocketAsyncEventArgs e)
     {
         ThrowIfDisposed();
-        RequireDatagram("SendToAsync");
+        UdpProtocol udp = protocol.AsDatagram("SendToAsync");
         ArgumentNullException.ThrowIfNull(e);
         if (e.RemoteEndPoint is null)
         {
             throw new ArgumentException("The value of e.RemoteEndPoint cannot be null.", nameof(e));
         }
 
-        IPEndPoint ep = ToIPEndPoint(e.RemoteEndPoint, nameof(e), SocketError.NetworkUnreachable);
-        e.StartOperation(SocketAsyncOperation.SendTo);
-        e.SocketError = disposed ? SocketError.OperationAborted : udpCore!.SendTo(e.Window.Span, ep.Address, ep.Port, via: null, out _);
-        e.BytesTransferred = e.SocketError == SocketError.Success ? e.Count : 0;
-
-        e.FinishSynchronously();
-        return false;
+        return udp.SendToAsync(e, ToIPEndPoint(e.RemoteEndPoint, nameof(e), SocketError.NetworkUnreachable));
     }
 
     /// <summary>Sends the buffer of <paramref name="e"/> to the connected endpoint; UDP completes synchronously (returns false).</summary>
@@ -227,65 +179,6 @@ public sealed partial class Socket
     {
         ThrowIfDisposed();
         ArgumentNullException.ThrowIfNull(e);
-        if (tcp is not null)
-        {
-            return StreamSendAsync(e);
-        }
-
-        e.StartOperation(SocketAsyncOperation.Send);
-        e.SocketError = disposed ? SocketError.OperationAborted : udpCore!.Send(e.Window.Span, out _);
-        e.BytesTransferred = e.SocketError == SocketError.Success ? e.Count : 0;
-
-        e.FinishSynchronously();
-        return false;
-    }
-
-    /// <summary>A blocking send takes every byte (waiting for buffer space as the peer acknowledges); a non-blocking one takes what fits.</summary>
-    private int StreamSend(ReadOnlySpan<byte> buffer)
-    {
-        long deadline = DeadlineFor(sendTimeout);
-        int total = 0;
-        while (true)
-        {
-            ThrowIfDisposed();
-            SocketError error = tcpCore!.Send(buffer, ref total);
-            if (error == SocketError.Success)
-            {
-                return total; // every byte taken, or (Linux) what was taken before an error, which waits for the next call
-            }
-
-            if (error != SocketError.WouldBlock)
-            {
-                throw StreamFailure(error, $"sending {buffer.Length} bytes");
-            }
-
-            if (!blocking)
-            {
-                return total > 0 ? total : throw StreamFailure(SocketError.WouldBlock, "a non-blocking send with a full send buffer");
-            }
-
-            bool ready = sim.WaitUntil(static s => s.disposed || s.Tcp.IsWritable, this, deadline, static s => $"a blocking Send on {s.Tcp.Describe()} (the peer does not read)");
-            if (disposed)
-            {
-                throw SocketErrors.Exception(SocketError.Interrupted, "the socket was closed during a blocking Send");
-            }
-
-            if (!ready)
-            {
-                return total > 0 ? total : throw StreamFailure(SocketError.TimedOut, $"Send waited {sendTimeout} ms of virtual time (SendTimeout)");
-            }
-        }
-    }
-
-    /// <summary>Sends every byte of <paramref name="buffer"/>, completing when the last is in the send buffer.</summary>
-    private ValueTask<int> StreamSendAllAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken) =>
-        StreamIoAsync(send: true, default, buffer, peek: false, cancellationToken);
-
-    private bool StreamSendAsync(SocketAsyncEventArgs e)
-    {
-        ThrowIfDisposed();
-        e.StartOperation(SocketAsyncOperation.Send);
-        var op = new StreamTransfer(this, StreamKind.Send, "a SendAsync(SocketAsyncEventArgs)") { Args = e };
-        return RunArgs(op.With(default, e.Window, peek: false), e, static (s, e, result, error) => s.SetArgsResult(e, result, error, "a SendAsync(SocketAsyncEventArgs)"));
+        return protocol.SendAsync(e);
     }
 }

@@ -11,42 +11,6 @@ namespace SimNet.Sockets;
 /// </summary>
 public sealed partial class Socket
 {
-    // One reusable operation per direction (and, for UDP, per result type), as the runtime's sockets keep
-    // one awaitable per direction: an operation that has to wait allocates nothing once its socket has waited before.
-    private object? udpReceive;
-    private StreamTransfer? receiveIo;
-    private StreamTransfer? sendIo;
-
-    /// <summary>The socket's idle UDP receive of result type <typeparamref name="T"/>, or a new one.</summary>
-    private DatagramReceive<T> RentDatagramReceive<T>()
-    {
-        if (udpReceive is DatagramReceive<T> { IsIdle: true } idle)
-        {
-            return idle;
-        }
-
-        var op = new DatagramReceive<T>(this);
-        udpReceive = op;
-        return op;
-    }
-
-    /// <summary>
-    /// Receives into <paramref name="buffer"/> (or sends all of <paramref name="data"/>) through the socket's
-    /// pooled operation of that direction; completes at once when the endpoint can answer now.
-    /// </summary>
-    private ValueTask<int> StreamIoAsync(bool send, Memory<byte> buffer, ReadOnlyMemory<byte> data, bool peek, CancellationToken cancellationToken)
-    {
-        ThrowIfDisposed();
-        if (cancellationToken.IsCancellationRequested)
-        {
-            return ValueTask.FromCanceled<int>(cancellationToken);
-        }
-
-        ref StreamTransfer? slot = ref send ? ref sendIo : ref receiveIo;
-        StreamTransfer op = slot is { IsIdle: true } idle ? idle : (slot = new StreamTransfer(this, send ? StreamKind.Send : StreamKind.Receive));
-        return RunAsync(op.With(buffer, data, peek), cancellationToken);
-    }
-
     /// <summary>Runs a value-task operation: at once when it can answer now, else pending on the operation.</summary>
     private static ValueTask<T> RunAsync<T>(SocketOperation<T> op, CancellationToken cancellationToken)
     {
@@ -69,15 +33,18 @@ public sealed partial class Socket
         return error == SocketError.Success ? ValueTask.CompletedTask : ValueTask.FromException(op.ToException(error));
     }
 
+    /// <summary>Runs a SocketAsyncEventArgs operation whose steps fill the args: false when done at once (Completed not raised), true when pending.</summary>
+    private static bool RunArgs<T>(SocketOperation<T> op, SocketAsyncEventArgs e) => RunArgs<T, object?>(op, e, null, null);
+
     /// <summary>
     /// Runs a SocketAsyncEventArgs operation: false when done at once (then <paramref name="atOnce"/> fills
     /// the args and Completed is not raised), true when pending (the operation raises Completed later).
     /// </summary>
-    private bool RunArgs<T>(SocketOperation<T> op, SocketAsyncEventArgs e, Action<Socket, SocketAsyncEventArgs, T?, SocketError>? atOnce = null)
+    private static bool RunArgs<T, TState>(SocketOperation<T> op, SocketAsyncEventArgs e, TState state, Action<TState, SocketAsyncEventArgs, T?, SocketError>? atOnce)
     {
         if (op.Start(notify: true, CancellationToken.None, out T? result, out SocketError error))
         {
-            atOnce?.Invoke(this, e, result, error);
+            atOnce?.Invoke(state, e, result, error);
             e.FinishSynchronously();
             return false;
         }
@@ -91,14 +58,14 @@ public sealed partial class Socket
     /// </summary>
     private sealed class DatagramReceive<T> : SocketOperation<T>
     {
-        private readonly Socket socket;
+        private readonly UdpProtocol udp;
         private Memory<byte> buffer;
         private bool peek;
         private EndPoint? given;
         private Func<Socket, ReceivedDatagram, EndPoint?, T>? project;
 
-        public DatagramReceive(Socket socket)
-            : base(socket.sim, socket.udp!) => this.socket = socket;
+        public DatagramReceive(UdpProtocol udp)
+            : base(udp.Owner.sim, udp.Endpoint) => this.udp = udp;
 
         public DatagramReceive<T> With(Memory<byte> buffer, SocketFlags flags, EndPoint? given, Func<Socket, ReceivedDatagram, EndPoint?, T> project)
         {
@@ -109,21 +76,21 @@ public sealed partial class Socket
             return this;
         }
 
-        public override string DescribeWait() => $"an async receive on {socket.udp!.Describe()}";
+        public override string DescribeWait() => $"an async receive on {udp.Endpoint.Describe()}";
 
         protected override bool TryStep(out T result, out SocketError error)
         {
             // After Shutdown(Receive) an async receive still waits for the next datagram (measured: the
             // runtime's async path waits for one, unlike a blocking receive, which returns 0 at once).
-            error = socket.udp!.TryReceive(buffer.Span, peek, out ReceivedDatagram d);
-            result = error == SocketError.Success ? project!(socket, d, given) : default!;
+            error = udp.Endpoint.TryReceive(buffer.Span, peek, out ReceivedDatagram d);
+            result = error == SocketError.Success ? project!(udp.Owner, d, given) : default!;
             return error != SocketError.WouldBlock;
         }
 
         protected override Exception Failure(SocketError error) =>
             SocketErrors.Exception(error, error == SocketError.OperationAborted
                 ? "the socket was closed while a receive was pending"
-                : $"receive on {socket.udp!.Describe()}");
+                : $"receive on {udp.Endpoint.Describe()}");
 
         protected override void Clear()
         {
@@ -136,23 +103,23 @@ public sealed partial class Socket
     /// <summary>A SocketAsyncEventArgs UDP receive: fills the args in the delivery event, raises Completed in the completion.</summary>
     private sealed class DatagramArgsReceive : SocketOperation<int>
     {
-        private readonly Socket socket;
+        private readonly UdpProtocol udp;
         private readonly SocketAsyncEventArgs args;
         private bool stepped;
 
-        public DatagramArgsReceive(Socket socket, SocketAsyncEventArgs args)
-            : base(socket.sim, socket.udp!)
+        public DatagramArgsReceive(UdpProtocol udp, SocketAsyncEventArgs args)
+            : base(udp.Owner.sim, udp.Endpoint)
         {
-            this.socket = socket;
+            this.udp = udp;
             this.args = args;
         }
 
-        public override string DescribeWait() => $"a {args.LastOperation} (SocketAsyncEventArgs) on {socket.udp!.Describe()}";
+        public override string DescribeWait() => $"a {args.LastOperation} (SocketAsyncEventArgs) on {udp.Endpoint.Describe()}";
 
         protected override bool TryStep(out int result, out SocketError error)
         {
             // WouldBlock also after Shutdown(Receive), as the Task forms (measured).
-            error = socket.udp!.TryReceive(args.Window.Span, (args.SocketFlags & SocketFlags.Peek) != 0, out ReceivedDatagram d);
+            error = udp.Endpoint.TryReceive(args.Window.Span, (args.SocketFlags & SocketFlags.Peek) != 0, out ReceivedDatagram d);
             result = error == SocketError.Success ? d.Length : 0;
             if (error == SocketError.WouldBlock)
             {
@@ -166,7 +133,7 @@ public sealed partial class Socket
             {
                 if (args.LastOperation != SocketAsyncOperation.Receive)
                 {
-                    args.RemoteEndPoint = socket.RemoteFor(d.Source, d.SourcePort);
+                    args.RemoteEndPoint = udp.Owner.RemoteFor(d.Source, d.SourcePort);
                 }
 
                 args.ReceiveMessageFromPacketInfo = new IPPacketInformation(d.Destination, d.Adapter);
@@ -200,21 +167,21 @@ public sealed partial class Socket
 
     /// <summary>
     /// An async receive, send (every byte) or connect on a stream socket, as a value task or, with
-    /// <see cref="Args"/> set, as a SocketAsyncEventArgs operation.
+    /// <see cref="Args"/> set, as a SocketAsyncEventArgs operation (a connect then also sends <see cref="First"/>).
     /// </summary>
     private sealed class StreamTransfer : SocketOperation<int>
     {
-        private readonly Socket socket;
-        private readonly StreamKind kind;
+        private readonly TcpProtocol tcp;
+        private StreamKind kind;
         private Memory<byte> buffer;
         private ReadOnlyMemory<byte> data;
         private bool peek;
         private int total;
 
-        public StreamTransfer(Socket socket, StreamKind kind, string? what = null)
-            : base(socket.sim, socket.tcp!)
+        public StreamTransfer(TcpProtocol tcp, StreamKind kind, string? what = null)
+            : base(tcp.Owner.sim, tcp.Endpoint)
         {
-            this.socket = socket;
+            this.tcp = tcp;
             this.kind = kind;
             What = what ?? kind switch
             {
@@ -229,6 +196,9 @@ public sealed partial class Socket
         /// <summary>Set for a SocketAsyncEventArgs operation: its outcome goes there and Completed is raised.</summary>
         public SocketAsyncEventArgs? Args { get; init; }
 
+        /// <summary>For ConnectAsync(SocketAsyncEventArgs): the buffer sent in full once connected (a copy taken at the call).</summary>
+        public ReadOnlyMemory<byte> First { get; init; }
+
         public StreamTransfer With(Memory<byte> buffer, ReadOnlyMemory<byte> data, bool peek)
         {
             this.buffer = buffer;
@@ -238,18 +208,18 @@ public sealed partial class Socket
             return this;
         }
 
-        public override string DescribeWait() => $"{What} on {socket.Tcp.Describe()}";
+        public override string DescribeWait() => $"{What} on {tcp.Endpoint.Describe()}";
 
         protected override SocketError Prepare() =>
-            kind == StreamKind.Connect && socket.disposed ? SocketError.OperationAborted : SocketError.Success;
+            kind == StreamKind.Connect && tcp.Owner.disposed ? SocketError.OperationAborted : SocketError.Success;
 
         protected override bool TryStep(out int result, out SocketError error)
         {
-            TcpEndpoint tcp = socket.Tcp;
+            TcpEndpoint endpoint = tcp.Endpoint;
             switch (kind)
             {
                 case StreamKind.Receive:
-                    if (buffer.IsEmpty && !tcp.IsReadable && TcpStateMachine.IsSynchronized(tcp.State))
+                    if (buffer.IsEmpty && !endpoint.IsReadable && TcpStateMachine.IsSynchronized(endpoint.State))
                     {
                         // An async zero-byte receive waits until data (or the end, or an error) is there and
                         // then completes with 0, as .NET's does: SocketsHttpHandler and Kestrel rely on it to
@@ -258,40 +228,73 @@ public sealed partial class Socket
                         return false;
                     }
 
-                    error = tcp.Receive(buffer.Span, peek, out result);
+                    error = endpoint.Receive(buffer.Span, peek, out result);
                     return error != SocketError.WouldBlock;
 
                 case StreamKind.Send:
-                    if (total > 0 && tcp.PendingError != SocketError.Success)
+                    if (total > 0 && endpoint.PendingError != SocketError.Success)
                     {
                         (result, error) = (total, SocketError.Success); // what was taken counts; the error waits for the next call
                         return true;
                     }
 
-                    error = tcp.Send(data.Span[total..], out int sent);
+                    error = endpoint.Send(data.Span[total..], out int sent);
                     total += sent;
                     result = total;
                     return !(error == SocketError.WouldBlock || (error == SocketError.Success && total < data.Length));
 
                 default:
                     result = 0;
-                    if (!socket.disposed && !tcp.ConnectFinished)
+                    if (!tcp.Owner.disposed && !endpoint.ConnectFinished)
                     {
                         error = SocketError.WouldBlock;
                         return false;
                     }
 
-                    error = socket.FinishStreamConnect();
+                    error = tcp.FinishConnect();
                     return true;
             }
         }
 
-        protected override Exception Failure(SocketError error) => socket.StreamFailure(error, What);
+        protected override Exception Failure(SocketError error) => tcp.Failure(error, What);
 
-        protected override void Notify(int result, SocketError error, Exception? exception)
+        /// <summary>
+        /// ConnectAsync(SocketAsyncEventArgs) after the SYN went out: waits for the handshake, then sends
+        /// <see cref="First"/> in full, then raises Completed (BytesTransferred: its length). Each phase
+        /// that is ready at once goes on in this call; one that waits goes on in <see cref="Notify"/>.
+        /// </summary>
+        public void StartArgsConnect()
+        {
+            if (Start(notify: true, CancellationToken.None, out int result, out SocketError error))
+            {
+                Advance(result, error);
+            }
+        }
+
+        protected override void Notify(int result, SocketError error, Exception? exception) => Advance(result, error);
+
+        /// <summary>A phase ended: a connect that worked goes on to send the first buffer; otherwise the args get the outcome and Completed is raised.</summary>
+        private void Advance(int result, SocketError error)
         {
             SocketAsyncEventArgs e = Args!;
-            socket.SetArgsResult(e, result, error, What);
+            if (kind == StreamKind.Connect && error == SocketError.Success && !First.IsEmpty)
+            {
+                if (tcp.Owner.disposed)
+                {
+                    error = SocketError.OperationAborted; // closed between the handshake and the send
+                }
+                else
+                {
+                    kind = StreamKind.Send;
+                    With(default, First, peek: false);
+                    if (!Start(notify: true, CancellationToken.None, out result, out error))
+                    {
+                        return; // Completed comes through Notify once the buffer is taken
+                    }
+                }
+            }
+
+            tcp.SetArgsResult(e, result, error, What);
             e.FinishAndRaise();
         }
 
@@ -305,30 +308,30 @@ public sealed partial class Socket
     /// <summary>An async accept (value task, or SocketAsyncEventArgs with <see cref="Args"/> set).</summary>
     private sealed class StreamAccept : SocketOperation<Socket>
     {
-        private readonly Socket socket;
+        private readonly TcpProtocol listener;
         private readonly string what;
 
-        public StreamAccept(Socket socket, string what)
-            : base(socket.sim, socket.tcp!)
+        public StreamAccept(TcpProtocol listener, string what)
+            : base(listener.Owner.sim, listener.Endpoint)
         {
-            this.socket = socket;
+            this.listener = listener;
             this.what = what;
         }
 
         public SocketAsyncEventArgs? Args { get; init; }
 
-        public override string DescribeWait() => $"{what} on {socket.Tcp.Describe()}";
+        public override string DescribeWait() => $"{what} on {listener.Endpoint.Describe()}";
 
-        protected override SocketError Prepare() => socket.disposed ? SocketError.OperationAborted : SocketError.Success;
+        protected override SocketError Prepare() => listener.Owner.disposed ? SocketError.OperationAborted : SocketError.Success;
 
         protected override bool TryStep(out Socket result, out SocketError error)
         {
-            error = socket.Tcp.TryAccept(out TcpEndpoint? child);
-            result = error == SocketError.Success ? new Socket(socket, child!) : null!;
+            error = listener.Endpoint.TryAccept(out TcpEndpoint? child);
+            result = error == SocketError.Success ? new Socket(listener.Owner, child!) : null!;
             return error == SocketError.Success;
         }
 
-        protected override Exception Failure(SocketError error) => socket.StreamFailure(error, what);
+        protected override Exception Failure(SocketError error) => listener.Failure(error, what);
 
         protected override void Notify(Socket? result, SocketError error, Exception? exception)
         {
@@ -337,16 +340,5 @@ public sealed partial class Socket
             e.SocketError = error;
             e.FinishAndRaise();
         }
-    }
-
-    private void SetArgsResult(SocketAsyncEventArgs e, int result, SocketError error, string what)
-    {
-        if (error != SocketError.Success)
-        {
-            _ = StreamFailure(error, what); // the runtime's Connected turns false here too
-        }
-
-        e.SocketError = error;
-        e.BytesTransferred = error == SocketError.Success ? result : 0;
     }
 }

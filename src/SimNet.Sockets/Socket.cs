@@ -26,20 +26,10 @@ public sealed partial class Socket : IDisposable
 
     private readonly Simulation sim;
 
-    // The kernel side, one core per protocol (it takes the world's lock; this class never does).
+    // The protocol, chosen once here (and in the accepted-connection constructor): every public member
+    // makes one virtual call on it instead of branching. Its kernel side (core) takes the world's lock; this class never does.
+    private readonly SocketProtocol protocol;
     private readonly SocketCore core;
-    private readonly UdpSocketCore? udpCore;
-    private readonly UdpEndpoint? udp;
-    private readonly TcpSocketCore? tcpCore;
-    private readonly TcpEndpoint? tcp;
-
-    // .NET's own view of a stream socket (see Socket.ObjectState.cs for the datagram one).
-    private bool streamConnected;
-    private bool nonBlockingConnect;
-    private bool connectStartFailed;
-    private bool netListening;
-    private bool explicitlyBound;
-    private EndPoint? netLocal;
 
     // The raw sa_family bytes that SocketAddress.Family reported as this socket's family (see IsOwnFamily).
     private ushort ownFamilyRaw;
@@ -69,16 +59,16 @@ public sealed partial class Socket : IDisposable
         if (socketType == SocketType.Dgram && protocolType is ProtocolType.Udp or ProtocolType.Unspecified)
         {
             ProtocolType = ProtocolType.Udp;
-            core = udpCore = new UdpSocketCore(host, addressFamily);
-            udp = udpCore.Endpoint;
+            protocol = new UdpProtocol(this, host, addressFamily);
+            core = protocol.Core;
             return;
         }
 
         if (socketType == SocketType.Stream && protocolType is ProtocolType.Tcp or ProtocolType.Unspecified)
         {
             ProtocolType = ProtocolType.Tcp;
-            core = tcpCore = new TcpSocketCore(host, addressFamily, dualMode: false);
-            tcp = tcpCore.Endpoint;
+            protocol = new TcpProtocol(this, host, addressFamily);
+            core = protocol.Core;
             return;
         }
 
@@ -129,10 +119,10 @@ public sealed partial class Socket : IDisposable
     public ProtocolType ProtocolType { get; }
 
     /// <summary>Whether the socket is bound to a local endpoint; for UDP, like the real socket (measured), it stays true after Dispose.</summary>
-    public bool IsBound => tcp is not null ? !disposed && explicitlyBound : NetKnowsBinding;
+    public bool IsBound => protocol.IsBound;
 
     /// <summary>For UDP, whether a default remote endpoint is set. False after dispose.</summary>
-    public bool Connected => !disposed && (tcp is not null ? StreamConnected : udp!.IsConnected);
+    public bool Connected => !disposed && protocol.Connected;
 
     /// <summary>The bound local endpoint, or null.</summary>
     public EndPoint? LocalEndPoint
@@ -140,12 +130,7 @@ public sealed partial class Socket : IDisposable
         get
         {
             ThrowIfDisposed();
-            if (tcp is not null)
-            {
-                return StreamLocalEndPoint();
-            }
-
-            return NetLocalEndPoint();
+            return protocol.LocalEndPoint;
         }
     }
 
@@ -155,12 +140,7 @@ public sealed partial class Socket : IDisposable
         get
         {
             ThrowIfDisposed();
-            if (tcp is not null)
-            {
-                return StreamRemoteEndPoint();
-            }
-
-            return NetRemoteEndPoint();
+            return protocol.RemoteEndPoint;
         }
     }
 
@@ -170,9 +150,7 @@ public sealed partial class Socket : IDisposable
         get
         {
             ThrowIfDisposed();
-            return tcpCore is null ? core.Available : tcpCore.Read(tcpCore.Endpoint, static t => t.IsListening
-                ? throw SocketErrors.Exception(SocketError.InvalidArgument, "a listening socket has no data to read (Linux FIONREAD: EINVAL).") // measured by the differential suite
-                : t.Available);
+            return protocol.Available;
         }
     }
 
@@ -228,34 +206,14 @@ public sealed partial class Socket : IDisposable
     {
         ThrowIfDisposed();
         ArgumentNullException.ThrowIfNull(localEP);
-        IPEndPoint ep = ToIPEndPoint(localEP, nameof(localEP), SocketError.InvalidArgument);
-        if (tcp is not null)
-        {
-            StreamBind(ep);
-            return;
-        }
-
-        SocketErrors.ThrowIfFailed(core.Bind(ep.Address, ep.Port), $"binding {ep} on {Host.Name}");
+        protocol.Bind(ToIPEndPoint(localEP, nameof(localEP), SocketError.InvalidArgument));
     }
 
     /// <summary>Stops sending, receiving or both. On an unconnected UDP socket this fails with NotConnected, as on Linux.</summary>
     public void Shutdown(SocketShutdown how)
     {
         ThrowIfDisposed();
-        if (tcp is not null)
-        {
-            StreamShutdown(how);
-            return;
-        }
-
-        try
-        {
-            NetShutdown(how);
-        }
-        finally
-        {
-            sim.WakeDriver();
-        }
+        protocol.Shutdown(how);
     }
 
     /// <summary>Listening is for stream sockets: UDP fails with OperationNotSupported.</summary>
@@ -265,13 +223,7 @@ public sealed partial class Socket : IDisposable
     public void Listen(int backlog)
     {
         ThrowIfDisposed();
-        if (tcp is not null)
-        {
-            StreamListen(backlog);
-            return;
-        }
-
-        throw SocketErrors.Exception(SocketError.OperationNotSupported, "Listen is for stream sockets; this is a datagram socket.");
+        protocol.Listen(backlog);
     }
 
     /// <summary>Closes the socket: pending async operations end with OperationAborted, a blocked receive with Interrupted.</summary>
@@ -281,9 +233,9 @@ public sealed partial class Socket : IDisposable
     public void Close(int timeout)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(timeout, -1);
-        if (tcp is not null && !disposed)
+        if (!disposed)
         {
-            StreamCloseTimeout(timeout);
+            protocol.SetCloseTimeout(timeout);
         }
 
         Dispose();
@@ -292,11 +244,7 @@ public sealed partial class Socket : IDisposable
     /// <summary>Closes the socket. Calling it twice is fine.</summary>
     public void Dispose()
     {
-        if (tcp is not null)
-        {
-            StreamLinger();
-        }
-
+        protocol.Linger();
         if (Interlocked.Exchange(ref disposedFlag, 1) != 0)
         {
             return;
@@ -486,122 +434,15 @@ public sealed partial class Socket : IDisposable
         AddressFamily = listener.AddressFamily;
         SocketType = SocketType.Stream;
         ProtocolType = ProtocolType.Tcp;
-        core = tcpCore = new TcpSocketCore(Host, accepted);
-        tcp = accepted;
-        streamConnected = true;
-        explicitlyBound = true;
+        protocol = new TcpProtocol(this, Host, accepted);
+        core = protocol.Core;
     }
 
-    private TcpEndpoint Tcp => tcp!;
+    /// <summary>Whether <paramref name="address"/> can be connected to from this socket (its family, or IPv4 on a dual-mode socket).</summary>
+    private bool IsOwnFamily(IPAddress address) =>
+        address.AddressFamily == AddressFamily || (DualMode && address.AddressFamily == AddressFamily.InterNetwork);
 
-    private IPEndPoint StreamEndPoint(IPAddress address, int port) => RemoteFor(address, port);
-
-    /// <summary>
-    /// The runtime's LocalEndPoint: null until it knows the socket is bound (Bind, a connect that
-    /// worked, or a non-blocking connect it confirmed); then the kernel's address, 0.0.0.0:0 / [::]:0 when
-    /// the kernel never bound it (a connect that failed at once).
-    /// </summary>
-    private EndPoint? StreamLocalEndPoint() => core.Read(this, static s => s.StreamLocalEndPointInKernel());
-
-    private EndPoint? StreamLocalEndPointInKernel()
-    {
-        StreamConfirmPending();
-        if (!explicitlyBound)
-        {
-            return null;
-        }
-
-        // The runtime caches the first answer (until a Bind, or a connect when it was a wildcard).
-        return netLocal ??= Tcp.LocalAddress is { } a ? StreamEndPoint(a, Tcp.LocalPort)
-            : new IPEndPoint(AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, Tcp.LocalPort);
-    }
-
-    /// <summary>
-    /// The runtime's RemoteEndPoint: cached at the first read that finds a peer; null while the object
-    /// does not think it is connected; NotConnected (which marks it disconnected) when it thinks so but
-    /// the kernel has no peer (a non-blocking connect that failed).
-    /// </summary>
-    private EndPoint? StreamRemoteEndPoint() => core.Read(this, static s => s.StreamRemoteEndPointInKernel());
-
-    private EndPoint? StreamRemoteEndPointInKernel()
-    {
-        if (netRemote is not null)
-        {
-            return netRemote;
-        }
-
-        StreamConfirmPending();
-        if (!explicitlyBound || !streamConnected)
-        {
-            return null;
-        }
-
-        if (Tcp.RemoteAddress is not { } a || Tcp.State is TcpState.Closed or TcpState.SynSent or TcpState.Listen)
-        {
-            StreamSetDisconnected();
-            throw SocketErrors.Exception(SocketError.NotConnected, $"{Tcp.Describe()} has no peer.");
-        }
-
-        return netRemote = StreamEndPoint(a, Tcp.RemotePort);
-    }
-
-    private void StreamBind(IPEndPoint ep)
-    {
-        core.Update(Tcp, static t => t.ReuseAddress = true); // the runtime sets SO_REUSEADDR before every TCP bind on Unix (SystemNative_Bind)
-        SocketError error = core.Bind(ep.Address, ep.Port);
-        if (error != SocketError.Success)
-        {
-            throw StreamFailure(error, $"binding {ep} on {Host.Name}"); // the runtime marks a connected object disconnected after any error
-        }
-
-        explicitlyBound = true;
-        netLocal = null;
-    }
-
-    private void StreamListen(int backlog)
-    {
-        SocketErrors.ThrowIfFailed(tcpCore!.Listen(backlog), $"listening on {core.Describe()}");
-        netListening = true;
-    }
-
-    private void StreamShutdown(SocketShutdown how)
-    {
-        SocketError error = core.Read((this, how), static s =>
-        {
-            s.Item1.StreamConfirmPending();
-            return s.Item1.Tcp.Shutdown(s.how is SocketShutdown.Send or SocketShutdown.Both, s.how is SocketShutdown.Receive or SocketShutdown.Both);
-        });
-
-        // The runtime ignores ENOTCONN for an object that is or was connected, then marks it disconnected.
-        if (error != SocketError.Success && !(error == SocketError.NotConnected && (streamConnected || netDisconnected)))
-        {
-            throw StreamFailure(error, $"Shutdown({how})");
-        }
-
-        StreamSetDisconnected();
-    }
-
-    /// <summary>The time-out of Close(timeout): 0 resets the connection (linger 0); other values close gracefully in the background.</summary>
-    /// <summary>Close(timeout) as the runtime does it: SO_LINGER (true, timeout) for the close that follows; -1 leaves the option as it is.</summary>
-    private void StreamCloseTimeout(int timeout)
-    {
-        if (timeout >= 0)
-        {
-            core.Update((Tcp, timeout), static s => (s.Tcp.LingerEnabled, s.Tcp.LingerSeconds) = (true, s.timeout));
-        }
-    }
-
-    /// <summary>
-    /// Before a blocking socket closes with SO_LINGER (true, n > 0): send the FIN after the buffered data
-    /// and wait, up to n seconds of virtual time, until the peer has acknowledged it (Linux close()).
-    /// </summary>
-    private void StreamLinger()
-    {
-        if (disposed || !blocking || tcpCore!.StartLingeringClose() is not long deadline)
-        {
-            return; // nothing to wait for, or unread data: Close resets
-        }
-
-        sim.WaitUntil(static s => s.Tcp.State is not (TcpState.FinWait1 or TcpState.Closing or TcpState.LastAck), this, deadline, static s => $"a lingering Close on {s.Tcp.Describe()}");
-    }
+    /// <summary>What connecting to a list with no address of the socket's family fails with.</summary>
+    private SocketException NoAddressOfFamily() =>
+        SocketErrors.Exception(SocketError.AddressFamilyNotSupported, $"None of the addresses is of the socket's family {AddressFamily}.");
 }

@@ -160,4 +160,48 @@ public class ConnectAsyncArgsProperties
         w.Sim.RunUntilIdle();
         Assert.Equal(SocketError.Success, e.SocketError);
     }
+
+    [Theory]
+    [InlineData(false, 0)]
+    [InlineData(false, 100)]
+    [InlineData(true, 4_000_000)]
+    public void A_close_during_the_handshake_or_the_first_buffer_raises_Completed_once_with_OperationAborted_outside_the_worlds_lock(bool peerListens, int bufferLength)
+    {
+        var w = new TcpWorld(13, new LinkConditions { Latency = TimeSpan.FromMilliseconds(20) });
+        using var listener = new Socket(w.B, AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        if (peerListens)
+        {
+            listener.Bind(new IPEndPoint(IPAddress.Any, 80));
+            listener.Listen(1); // completes the handshake but never reads: the first buffer waits for window
+        }
+        else
+        {
+            w.B.IsUp = false; // crashed: the SYN is never answered, so the handshake is still under way at the close
+        }
+
+        var socket = new Socket(w.A, AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        using var e = new SocketAsyncEventArgs { RemoteEndPoint = new IPEndPoint(TcpWorld.AddressB, 80) };
+        e.SetBuffer(new byte[bufferLength], 0, bufferLength);
+        int raised = 0;
+        bool underLock = false;
+        e.Completed += (_, args) =>
+        {
+            raised++;
+            underLock |= Monitor.IsEntered(w.Sim.Gate);
+        };
+
+        Assert.True(socket.ConnectAsync(e));
+        w.Sim.RunFor(TimeSpan.FromMilliseconds(peerListens ? 500 : 5)); // the operation is waiting on its endpoint now
+        Assert.Equal(0, raised);
+        Assert.Equal(peerListens, socket.Connected);
+
+        socket.Dispose();
+        w.Sim.RunUntilIdle();
+
+        Assert.Equal(1, raised);
+        Assert.False(underLock, "Completed ran inside the world's lock (on the stack of Dispose)");
+        Assert.Equal(SocketError.OperationAborted, e.SocketError);
+        Assert.Equal(0, e.BytesTransferred);
+        Assert.False(socket.Connected);
+    }
 }

@@ -224,4 +224,18 @@ public class TcpErrorTests
         Assert.InRange(got, 1, taken);
         Assert.Equal(SocketError.WouldBlock, ErrorOf(() => { while (true) { client.Send(big); } }));
     }
+
+    [Fact]
+    public void SocketAsyncEventArgs_operations_given_null_throw_ArgumentNullException_on_both_protocols_as_the_runtime_does()
+    {
+        var w = new TcpWorld(47);
+        using Socket stream = Stream(w.A);
+        using var datagram = new Socket(w.A, AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        foreach (Socket s in new[] { stream, datagram })
+        {
+            Assert.Throws<ArgumentNullException>(() => s.ReceiveAsync((SimNet.Sockets.SocketAsyncEventArgs)null!));
+            Assert.Throws<ArgumentNullException>(() => s.SendAsync((SimNet.Sockets.SocketAsyncEventArgs)null!));
+            Assert.Throws<ArgumentNullException>(() => s.ConnectAsync((SimNet.Sockets.SocketAsyncEventArgs)null!));
+        }
+    }
 }
