@@ -433,21 +433,39 @@ public static class ScalingHarness
     {
         int bytes = quick ? 128 << 20 : 1 << 30;
         Console.WriteLine();
-        Console.WriteLine($"## TCP bulk, {bytes >> 20} MiB in 64 KiB writes and reads, beside real loopback in the same run");
+        Console.WriteLine($"## TCP bulk, {bytes >> 20} MiB in 64 KiB writes and reads, beside real loopback in the same run, best of {(quick ? 1 : 3)} alternating rounds");
         Console.WriteLine("| what | wall | MB/s | vs real loopback | allocated per MB | events queued when the last byte is read |");
         Console.WriteLine("|---|---:|---:|---:|---:|---:|");
         TcpTransfer.Real(bytes >> 4); // warm-up
         WarmUntilStable(() => { TcpTransfer.Sim(16 << 20, sameHost: true, stream: false); return 1; }, TimeSpan.FromSeconds(10));
         WarmUntilStable(() => { TcpTransfer.Sim(16 << 20, sameHost: false, stream: false); return 1; }, TimeSpan.FromSeconds(10));
         WarmUntilStable(() => { TcpTransfer.Sim(16 << 20, sameHost: false, stream: true); return 1; }, TimeSpan.FromSeconds(10));
-        (TimeSpan real, long realAllocated) = Measure(() => { TcpTransfer.Real(bytes); return 0; }, out _);
-        Row("real loopback TCP (kernel, 64 KiB segments)", real, realAllocated, bytes, real, -1);
-        (TimeSpan t, long a) = Measure(() => TcpTransfer.Sim(bytes, sameHost: true, stream: false), out int events);
-        Row("SimNet loopback (MTU 65536: 65,495 B segments), Socket.ReceiveAsync/SendAsync", t, a, bytes, real, events);
-        (t, a) = Measure(() => TcpTransfer.Sim(bytes, sameHost: false, stream: false), out events);
-        Row("SimNet two hosts, MTU 1500 (1,460 B segments), Socket.ReceiveAsync/SendAsync", t, a, bytes, real, events);
-        (t, a) = Measure(() => TcpTransfer.Sim(bytes, sameHost: false, stream: true), out events);
-        Row("SimNet two hosts, MTU 1500, NetworkStream.ReadAsync/WriteAsync", t, a, bytes, real, events);
+        // Best of three rounds per row, the four rows alternating within a round: one 1 GiB transfer on this
+        // shared virtual machine varied from 494 to 824 ms between runs minutes apart.
+        var rows = new (string What, Func<int> Run)[]
+        {
+            ("real loopback TCP (kernel, 64 KiB segments)", () => { TcpTransfer.Real(bytes); return -1; }),
+            ("SimNet loopback (MTU 65536: 65,495 B segments), Socket.ReceiveAsync/SendAsync", () => TcpTransfer.Sim(bytes, sameHost: true, stream: false)),
+            ("SimNet two hosts, MTU 1500 (1,460 B segments), Socket.ReceiveAsync/SendAsync", () => TcpTransfer.Sim(bytes, sameHost: false, stream: false)),
+            ("SimNet two hosts, MTU 1500, NetworkStream.ReadAsync/WriteAsync", () => TcpTransfer.Sim(bytes, sameHost: false, stream: true)),
+        };
+        var best = new (TimeSpan Time, long Allocated, int Events)[rows.Length];
+        for (int round = 0; round < (quick ? 1 : 3); round++)
+        {
+            for (int r = 0; r < rows.Length; r++)
+            {
+                (TimeSpan t, long a) = Measure(rows[r].Run, out int events);
+                if (round == 0 || t < best[r].Time)
+                {
+                    best[r] = (t, a, events);
+                }
+            }
+        }
+
+        for (int r = 0; r < rows.Length; r++)
+        {
+            Row(rows[r].What, best[r].Time, best[r].Allocated, bytes, best[0].Time, best[r].Events);
+        }
     }
 
     private static (TimeSpan, long) Measure(Func<int> run, out int result)
