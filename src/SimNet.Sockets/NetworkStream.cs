@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Net.Sockets;
 
 namespace SimNet.Sockets;
@@ -171,18 +170,15 @@ public class NetworkStream : Stream
     }
 
     /// <inheritdoc />
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))] // no allocation per read in steady state
-    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    /// <remarks>
+    /// The socket's own pooled awaitable, as the runtime's stream returns it: nothing is allocated per read,
+    /// awaited on the simulation's context or not. Failures come as <see cref="IOException"/> wrapping the
+    /// <see cref="SocketException"/>.
+    /// </remarks>
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         ThrowIfCannot(readable, "read");
-        try
-        {
-            return await Socket.ReceiveAsync(buffer, SocketFlags.None, cancellationToken).ConfigureAwait(false);
-        }
-        catch (SocketException e)
-        {
-            throw new IOException($"Unable to read data from the transport connection: {e.Message}.", e);
-        }
+        return Socket.StreamReadAsync(buffer, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -193,18 +189,11 @@ public class NetworkStream : Stream
     }
 
     /// <inheritdoc />
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))] // no allocation per write in steady state
-    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    /// <remarks>The socket's own pooled awaitable, completing when every byte is in the send buffer; failures as <see cref="IOException"/>.</remarks>
+    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
         ThrowIfCannot(writeable, "write");
-        try
-        {
-            await Socket.SendAsync(buffer, SocketFlags.None, cancellationToken).ConfigureAwait(false);
-        }
-        catch (SocketException e)
-        {
-            throw new IOException($"Unable to write data to the transport connection: {e.Message}.", e);
-        }
+        return Socket.StreamWriteAsync(buffer, cancellationToken);
     }
 
     /// <summary>Nothing to flush: every write is handed to the socket at once.</summary>

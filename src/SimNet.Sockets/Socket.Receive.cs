@@ -142,6 +142,14 @@ public sealed partial class Socket
     public ValueTask<int> ReceiveAsync(Memory<byte> buffer, SocketFlags socketFlags, CancellationToken cancellationToken = default) =>
         protocol.ReceiveAsync(buffer, socketFlags, cancellationToken);
 
+    /// <summary>A <see cref="NetworkStream"/>'s read: the socket's receive, failures as IOExceptions.</summary>
+    internal ValueTask<int> StreamReadAsync(Memory<byte> buffer, CancellationToken cancellationToken) =>
+        protocol.StreamReadAsync(buffer, cancellationToken);
+
+    /// <summary>A <see cref="NetworkStream"/>'s write: the socket's send of every byte, failures as IOExceptions.</summary>
+    internal ValueTask StreamWriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken) =>
+        protocol.StreamWriteAsync(buffer, cancellationToken);
+
     /// <summary>Receives a datagram and who sent it.</summary>
     public Task<SocketReceiveFromResult> ReceiveFromAsync(ArraySegment<byte> buffer, SocketFlags socketFlags, EndPoint remoteEndPoint) =>
         ReceiveFromAsync((Memory<byte>)buffer, socketFlags, remoteEndPoint).AsTask();

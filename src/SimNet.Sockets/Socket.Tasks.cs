@@ -176,6 +176,7 @@ public sealed partial class Socket
         private Memory<byte> buffer;
         private ReadOnlyMemory<byte> data;
         private bool peek;
+        private bool forStream;
         private int total;
 
         public StreamTransfer(TcpProtocol tcp, StreamKind kind, string? what = null)
@@ -199,11 +200,13 @@ public sealed partial class Socket
         /// <summary>For ConnectAsync(SocketAsyncEventArgs): the buffer sent in full once connected (a copy taken at the call).</summary>
         public ReadOnlyMemory<byte> First { get; init; }
 
-        public StreamTransfer With(Memory<byte> buffer, ReadOnlyMemory<byte> data, bool peek)
+        /// <summary>Sets the next use's buffers; <paramref name="forStream"/>: a NetworkStream's read or write, whose failures are IOExceptions.</summary>
+        public StreamTransfer With(Memory<byte> buffer, ReadOnlyMemory<byte> data, bool peek, bool forStream = false)
         {
             this.buffer = buffer;
             this.data = data;
             this.peek = peek;
+            this.forStream = forStream;
             total = 0;
             return this;
         }
@@ -256,7 +259,14 @@ public sealed partial class Socket
             }
         }
 
-        protected override Exception Failure(SocketError error) => tcp.Failure(error, What);
+        /// <summary>The socket's exception; for a NetworkStream, wrapped in the IOException its reads and writes throw (as the runtime's stream does).</summary>
+        protected override Exception Failure(SocketError error)
+        {
+            SocketException e = tcp.Failure(error, What);
+            return !forStream ? e
+                : kind == StreamKind.Receive ? new IOException($"Unable to read data from the transport connection: {e.Message}.", e)
+                : new IOException($"Unable to write data to the transport connection: {e.Message}.", e);
+        }
 
         /// <summary>
         /// ConnectAsync(SocketAsyncEventArgs) after the SYN went out: waits for the handshake, then sends

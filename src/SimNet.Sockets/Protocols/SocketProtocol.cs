@@ -171,6 +171,14 @@ public sealed partial class Socket
         /// <summary>ReceiveAsync(Memory, SocketFlags, CancellationToken).</summary>
         public abstract ValueTask<int> ReceiveAsync(Memory<byte> buffer, SocketFlags flags, CancellationToken cancellationToken);
 
+        /// <summary>A NetworkStream's ReadAsync (only stream sockets have a NetworkStream).</summary>
+        public virtual ValueTask<int> StreamReadAsync(Memory<byte> buffer, CancellationToken cancellationToken) =>
+            throw new NotSupportedException("Only stream sockets have a NetworkStream.");
+
+        /// <summary>A NetworkStream's WriteAsync (only stream sockets have a NetworkStream).</summary>
+        public virtual ValueTask StreamWriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken) =>
+            throw new NotSupportedException("Only stream sockets have a NetworkStream.");
+
         /// <summary>ReceiveAsync(SocketAsyncEventArgs): true when pending.</summary>
         public abstract bool ReceiveAsync(SocketAsyncEventArgs e);
 

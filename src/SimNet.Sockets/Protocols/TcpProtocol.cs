@@ -568,9 +568,42 @@ public sealed partial class Socket
                 return ValueTask.FromCanceled<int>(cancellationToken);
             }
 
+            return RunAsync(Io(send).With(buffer, data, peek), cancellationToken);
+        }
+
+        /// <summary>The socket's pooled operation of that direction, or a new one while it is in use.</summary>
+        private StreamTransfer Io(bool send)
+        {
             ref StreamTransfer? slot = ref send ? ref sendIo : ref receiveIo;
-            StreamTransfer op = slot is { IsIdle: true } idle ? idle : (slot = new StreamTransfer(this, send ? StreamKind.Send : StreamKind.Receive));
-            return RunAsync(op.With(buffer, data, peek), cancellationToken);
+            return slot is { IsIdle: true } idle ? idle : (slot = new StreamTransfer(this, send ? StreamKind.Send : StreamKind.Receive));
+        }
+
+        /// <summary>
+        /// A NetworkStream's read: the socket's pooled receive itself, its failures as IOExceptions (the runtime's
+        /// stream hands back the socket's own awaitable the same way), so no async method stands between.
+        /// </summary>
+        /// <remarks>As the runtime's stream path: a cancelled token first, then a disposed socket (thrown).</remarks>
+        public override ValueTask<int> StreamReadAsync(Memory<byte> buffer, CancellationToken cancellationToken)
+        {
+            if (cancellationToken.IsCancellationRequested)
+            {
+                return ValueTask.FromCanceled<int>(cancellationToken);
+            }
+
+            socket.ThrowIfDisposed();
+            return RunAsync(Io(send: false).With(buffer, default, peek: false, forStream: true), cancellationToken);
+        }
+
+        /// <summary>A NetworkStream's write: every byte through the socket's pooled send, failures as IOExceptions.</summary>
+        public override ValueTask StreamWriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken)
+        {
+            if (cancellationToken.IsCancellationRequested)
+            {
+                return ValueTask.FromCanceled(cancellationToken);
+            }
+
+            socket.ThrowIfDisposed();
+            return RunAsyncWithoutResult(Io(send: true).With(default, buffer, peek: false, forStream: true), cancellationToken);
         }
 
         /// <summary>A SocketAsyncEventArgs transfer's outcome into the args (a failure marks the socket disconnected, as the runtime's does).</summary>

@@ -191,4 +191,66 @@ public class StreamApiTests
         Assert.Equal(SocketError.OperationNotSupported, Assert.Throws<SocketException>(() => s.ReceiveFrom(new byte[1], ref any)).SocketErrorCode);
         Assert.Equal(SocketError.OperationNotSupported, Assert.Throws<SocketException>(() => s.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.AddMembership, new MulticastOption(IPAddress.Parse("239.1.1.1")))).SocketErrorCode);
     }
+    [Fact]
+    public void NetworkStream_async_read_and_write_on_a_reset_connection_fail_with_an_IOException_wrapping_the_SocketException()
+    {
+        var w = new TcpWorld(67);
+        using var listener = new Socket(w.B, AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Any, 80));
+        listener.Listen(4);
+        var client = new Socket(w.A, AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        client.Connect(new IPEndPoint(TcpWorld.AddressB, 80));
+        Socket server = listener.Accept();
+        using var stream = new NetworkStream(client, ownsSocket: true);
+        (Exception? read, Exception? write) = w.Sim.Run(async () =>
+        {
+            ValueTask<int> pending = stream.ReadAsync(new byte[16]); // waits: nothing sent
+            server.LingerState = new LingerOption(true, 0);
+            server.Close(); // a reset
+            Exception? readError = null, writeError = null;
+            try
+            {
+                await pending;
+            }
+            catch (Exception e)
+            {
+                readError = e;
+            }
+
+            try
+            {
+                await stream.WriteAsync(new byte[16]);
+            }
+            catch (Exception e)
+            {
+                writeError = e;
+            }
+
+            return (readError, writeError);
+        });
+
+        IOException readFailure = Assert.IsType<IOException>(read);
+        Assert.Equal(SocketError.ConnectionReset, Assert.IsType<SocketException>(readFailure.InnerException).SocketErrorCode);
+        Assert.StartsWith("Unable to read data from the transport connection: ", readFailure.Message);
+        IOException writeFailure = Assert.IsType<IOException>(write);
+        Assert.IsType<SocketException>(writeFailure.InnerException);
+        Assert.StartsWith("Unable to write data to the transport connection: ", writeFailure.Message);
+    }
+
+    [Fact]
+    public void NetworkStream_async_calls_check_the_token_first_then_throw_for_a_disposed_socket_at_the_call()
+    {
+        var w = new TcpWorld(68);
+        using var listener = new Socket(w.B, AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Any, 80));
+        listener.Listen(4);
+        var client = new Socket(w.A, AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        client.Connect(new IPEndPoint(TcpWorld.AddressB, 80));
+        using var stream = new NetworkStream(client, ownsSocket: false);
+        client.Dispose();
+        Assert.True(stream.ReadAsync(new byte[4], new CancellationToken(canceled: true)).IsCanceled);
+        Assert.True(stream.WriteAsync(new byte[4], new CancellationToken(canceled: true)).IsCanceled);
+        Assert.Throws<ObjectDisposedException>(() => stream.ReadAsync(new byte[4]));
+        Assert.Throws<ObjectDisposedException>(() => stream.WriteAsync(new byte[4]));
+    }
 }
