@@ -48,15 +48,20 @@ public class StreamFaultProperties
 
             Assert.Equal(SocketError.Success, pump.ReaderError);
             Assert.True(all.AsSpan().SequenceEqual(pump.Received), $"{slice} over {w.Conditions}: the reader got {pump.Received.Length} of {all.Length} bytes, or not in order");
-            Assert.True(pump.Reads.Count > 1, "one read took everything");
             if (!rough)
             {
+                // Over a rough link one read may take everything: when the first slice is lost, every later one
+                // waits out of order behind the hole, and the retransmission releases them all at once (TCP's
+                // in-order delivery; found by seed 1518219536074892917).
+                Assert.True(pump.Reads.Count > 1, "one read took everything");
+
                 // A clean link delivers slice by slice: each read is at most one slice, so shorter than the first write.
                 // (Over a rough one a retransmission carries up to a full segment and a filled hole releases several.)
                 Assert.All(pump.Reads, r => Assert.InRange(r, 1, max));
                 Assert.True(pump.Reads[0] < writes[0].Length, "the first read returned a whole write");
                 Assert.True(pump.Reads.Count >= (all.Length + max - 1) / max);
             }
+
             Assert.True(w.Conserved(), "a segment is unaccounted for in the trace");
         });
     }
