@@ -119,16 +119,18 @@ public sealed partial class Socket
         /// <summary>The protocol's own options (reads); under the lock.</summary>
         protected abstract int GetProtocolOption(SocketOptionLevel level, SocketOptionName name);
 
-        // The kernel endpoint's side of the options both protocols have; under the lock.
-        protected abstract int ReceiveBufferSize { get; set; }
+        /// <summary>The kernel endpoint, for the options both protocols have (read and written under the lock).</summary>
+        protected abstract IKernelSocket KernelSocket { get; }
 
-        protected abstract int SendBufferSize { get; set; }
+        private int ReceiveBufferSize { get => KernelSocket.ReceiveBufferSize; set => KernelSocket.ReceiveBufferSize = value; }
 
-        protected abstract bool DualModeInKernel { get; set; }
+        private int SendBufferSize { get => KernelSocket.SendBufferSize; set => KernelSocket.SendBufferSize = value; }
 
-        protected abstract bool IsBoundInKernel { get; }
+        private bool DualModeInKernel { get => KernelSocket.DualMode; set => KernelSocket.DualMode = value; }
 
-        protected abstract SocketError TakePendingErrorInKernel();
+        private bool IsBoundInKernel => KernelSocket.IsBound;
+
+        private SocketError TakePendingErrorInKernel() => KernelSocket.TakePendingError();
 
         /// <summary>A blocking (or non-blocking) Connect to an endpoint of the socket's family.</summary>
         public abstract void Connect(IPEndPoint remote);

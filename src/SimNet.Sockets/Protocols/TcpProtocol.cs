@@ -619,15 +619,7 @@ public sealed partial class Socket
         }
 
         // Options.
-        protected override int ReceiveBufferSize { get => Endpoint.ReceiveBufferSize; set => Endpoint.ReceiveBufferSize = value; }
-
-        protected override int SendBufferSize { get => Endpoint.SendBufferSize; set => Endpoint.SendBufferSize = value; }
-
-        protected override bool DualModeInKernel { get => Endpoint.DualMode; set => Endpoint.DualMode = value; }
-
-        protected override bool IsBoundInKernel => Endpoint.IsBound;
-
-        protected override SocketError TakePendingErrorInKernel() => Endpoint.TakePendingError();
+        protected override IKernelSocket KernelSocket => Endpoint;
 
         protected override void SetProtocolOption(SocketOptionLevel level, SocketOptionName name, int value)
         {

@@ -500,15 +500,7 @@ public sealed partial class Socket
         public SocketError Membership(bool join, IPAddress group, NetworkAdapter adapter) => kernel.Membership(join, group, adapter);
 
         // Options.
-        protected override int ReceiveBufferSize { get => Endpoint.ReceiveBufferSize; set => Endpoint.ReceiveBufferSize = value; }
-
-        protected override int SendBufferSize { get => Endpoint.SendBufferSize; set => Endpoint.SendBufferSize = value; }
-
-        protected override bool DualModeInKernel { get => Endpoint.DualMode; set => Endpoint.DualMode = value; }
-
-        protected override bool IsBoundInKernel => Endpoint.IsBound;
-
-        protected override SocketError TakePendingErrorInKernel() => Endpoint.TakePendingError();
+        protected override IKernelSocket KernelSocket => Endpoint;
 
         protected override void SetProtocolOption(SocketOptionLevel level, SocketOptionName name, int value)
         {

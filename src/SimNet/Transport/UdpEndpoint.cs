@@ -23,7 +23,7 @@ internal readonly record struct ReceivedDatagram(int Length, bool Truncated, IPA
 /// Operations return a <see cref="SocketError"/>; the socket API layer turns those into exceptions.
 /// All members run under the simulation's lock.
 /// </summary>
-internal sealed class UdpEndpoint : IPortBinding
+internal sealed class UdpEndpoint : IPortBinding, Sockets.IKernelSocket
 {
     /// <summary>Largest UDP payload over IPv4: 65,535 − 20 (IP) − 8 (UDP).</summary>
     public const int MaxIPv4Payload = 65507;

@@ -23,7 +23,7 @@ internal interface ITcpWaiter
 /// waits. All members run under the simulation's lock.
 /// </summary>
 /// <remarks>The user calls are in this file; segment arrival in <c>TcpEndpoint.Input.cs</c>; sending and timer expiry in <c>TcpEndpoint.Output.cs</c>; how timers are kept on the agenda in <c>TcpEndpoint.Timers.cs</c>.</remarks>
-internal sealed partial class TcpEndpoint : IHousekeeper, IPortBinding
+internal sealed partial class TcpEndpoint : IHousekeeper, IPortBinding, Sockets.IKernelSocket
 {
     private readonly List<ITcpWaiter> waiters = new();
     private readonly List<TcpEndpoint> acceptQueue = new();
