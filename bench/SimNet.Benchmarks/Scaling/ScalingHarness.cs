@@ -168,35 +168,62 @@ public static class ScalingHarness
         Console.WriteLine(routed
             ? "## Unicast, 100 segments joined by a router (64 B, random pairs, send + deliver + receive)"
             : "## Unicast, one segment (64 B, random pairs, send + deliver + receive)");
-        Console.WriteLine("| hosts | datagrams | ns per datagram | datagrams/s | allocated per datagram | vs 1,000 hosts | CPU ns per datagram | CPU vs 1,000 hosts |");
-        Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|");
+        Console.WriteLine($"| hosts | datagrams | ns per datagram (median of {Worlds} worlds) | range over the worlds | datagrams/s | allocated per datagram | vs 1,000 hosts | CPU ns per datagram | CPU vs 1,000 hosts |");
+        Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         // Warm-up in a world of its own, long enough for the JIT's tiering to finish under load.
-        double first = 0, firstCpu = 0;
         (Simulation warm, UdpEndpoint[] warmEndpoints, IPAddress[] warmAddresses) = routed ? BuildRouted(1_000) : BuildFlat(1_000);
         WarmUntilStable(
             () =>
             {
-                UnicastRow(warm, warmEndpoints, warmAddresses, 1_000, 1_000, ref first, ref firstCpu, print: false);
+                UnicastRow(warm, warmEndpoints, warmAddresses, 1_000, 1_000);
                 return quick ? 100_000 : 300_000;
             },
             TimeSpan.FromSeconds(30));
 
-        first = 0;
-        firstCpu = 0;
+        // Each row is measured in several worlds built afresh and the median printed with the range: on this
+        // virtual machine one world's figure at 10,000 hosts varied from 480 to 2,328 ns between runs minutes
+        // apart, so a single world is too little to go on (the range shows how much worlds of one run differ).
+        double first = 0, firstCpu = 0;
         foreach (int n in HostCounts)
         {
-            (Simulation sim, UdpEndpoint[] endpoints, IPAddress[] addresses) = routed ? BuildRouted(n) : BuildFlat(n);
-            UnicastRow(sim, endpoints, addresses, n, n, ref first, ref firstCpu);
-            if (n > 1_000)
+            var rows = new List<(int Active, double Ns, double CpuNs, double Allocated)>[n > 1_000 ? 2 : 1];
+            for (int k = 0; k < rows.Length; k++)
             {
-                // The same world with traffic among 1,000 of its hosts (spread evenly): separates what the
-                // structures cost (index lookups) from what the memory does (caches miss more with more hosts).
-                UnicastRow(sim, endpoints, addresses, n, 1_000, ref first, ref firstCpu);
+                rows[k] = new();
+            }
+
+            for (int w = 0; w < Worlds; w++)
+            {
+                SettledMemory();
+                (Simulation sim, UdpEndpoint[] endpoints, IPAddress[] addresses) = routed ? BuildRouted(n) : BuildFlat(n);
+                rows[0].Add((n, UnicastRow(sim, endpoints, addresses, n, n, out double cpu, out double allocated), cpu, allocated));
+                if (n > 1_000)
+                {
+                    // The same world with traffic among 1,000 of its hosts (spread evenly): separates what the
+                    // structures cost (index lookups) from what the memory does (caches miss more with more hosts).
+                    rows[1].Add((1_000, UnicastRow(sim, endpoints, addresses, n, 1_000, out cpu, out allocated), cpu, allocated));
+                }
+            }
+
+            foreach (List<(int Active, double Ns, double CpuNs, double Allocated)> row in rows)
+            {
+                double[] ns = row.Select(r => r.Ns).Order().ToArray();
+                double median = ns[ns.Length / 2];
+                double cpuMedian = row.Select(r => r.CpuNs).Order().ElementAt(row.Count / 2);
+                first = first == 0 ? median : first;
+                firstCpu = firstCpu == 0 ? cpuMedian : firstCpu;
+                int active = row[0].Active;
+                string hosts = active == n ? $"{n:N0}" : $"{n:N0}, traffic among {active:N0}";
+                Console.WriteLine($"| {hosts} | {(quick ? 100_000 : 300_000):N0} | {median:N0} | {ns[0]:N0}–{ns[^1]:N0} | {1e9 / median:N0} | {row.Max(r => r.Allocated):N1} B | {median / first:N2}× | {cpuMedian:N0} | {cpuMedian / firstCpu:N2}× |");
             }
         }
     }
 
-    private static void UnicastRow(Simulation sim, UdpEndpoint[] endpoints, IPAddress[] addresses, int n, int active, ref double first, ref double firstCpu, bool print = true)
+    /// <summary>How many worlds each unicast row is measured in (the median goes in the table).</summary>
+    private static int Worlds => quick ? 1 : 3;
+
+    /// <summary>One row's measurement in one world: wall ns per datagram, with CPU ns and bytes allocated per datagram.</summary>
+    private static double UnicastRow(Simulation sim, UdpEndpoint[] endpoints, IPAddress[] addresses, int n, int active, out double cpuNs, out double allocatedPer)
     {
         var random = new Random(42);
         byte[] payload = new byte[64];
@@ -220,19 +247,13 @@ public static class ScalingHarness
         var sw = Stopwatch.StartNew();
         Pass(sim, endpoints, addresses, pairs, payload, buffer);
         sw.Stop();
-        double cpuNs = (CpuClock.ThreadNow() - cpu).TotalNanoseconds / count;
-        allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;
-        double ns = sw.Elapsed.TotalNanoseconds / count;
-        if (!print)
-        {
-            return;
-        }
-
-        first = first == 0 ? ns : first;
-        firstCpu = firstCpu == 0 ? cpuNs : firstCpu;
-        string hosts = active == n ? $"{n:N0}" : $"{n:N0}, traffic among {active:N0}";
-        Console.WriteLine($"| {hosts} | {count:N0} | {ns:N0} | {1e9 / ns:N0} | {(double)allocated / count:N1} B | {ns / first:N2}× | {cpuNs:N0} | {cpuNs / firstCpu:N2}× |");
+        cpuNs = (CpuClock.ThreadNow() - cpu).TotalNanoseconds / count;
+        allocatedPer = (double)(GC.GetAllocatedBytesForCurrentThread() - allocated) / count;
+        return sw.Elapsed.TotalNanoseconds / count;
     }
+
+    private static void UnicastRow(Simulation sim, UdpEndpoint[] endpoints, IPAddress[] addresses, int n, int active) =>
+        UnicastRow(sim, endpoints, addresses, n, active, out _, out _);
 
     private static void Pass(Simulation sim, UdpEndpoint[] endpoints, IPAddress[] addresses, ReadOnlySpan<(int From, int To)> pairs, byte[] payload, byte[] buffer)
     {
