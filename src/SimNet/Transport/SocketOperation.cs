@@ -16,7 +16,9 @@ namespace SimNet.Transport;
 /// once or registers with its endpoint, the deadlock report (<see cref="SimulationWait"/>) and its
 /// cancellation token. A kernel event (under the lock) tries again through <c>TryComplete</c>;
 /// when that finishes the operation, the result is published as a simulation completion (driving
-/// thread, no context, outside the lock), so user continuations never run inside the kernel.</para>
+/// thread, no context, outside the lock), so user continuations never run inside the kernel; an await
+/// registered on the simulation's context gets it as an item of that context instead (see
+/// <see cref="OnCompleted"/>).</para>
 /// <para>The API layer says what one attempt is (<see cref="TryStep"/>), what a failure throws
 /// (<see cref="Failure"/>), and, for SocketAsyncEventArgs operations, how the result is raised
 /// (<see cref="Notify"/>) instead of completing a value task.</para>
@@ -212,7 +214,10 @@ internal abstract class SocketOperation<T> : SimulationWait, IUdpWaiter, ITcpWai
         }
     }
 
-    /// <summary>The endpoint closed under the operation: it ends at once (the caller of Dispose may await it without driving).</summary>
+    /// <summary>
+    /// The endpoint closed under the operation: it ends at once (the caller of Dispose may await it without
+    /// driving), except that an await on the simulation's context resumes there on the next step, never inside Dispose.
+    /// </summary>
     public void Abort(SocketError status)
     {
         Finish();
