@@ -658,7 +658,21 @@ public sealed partial class Simulation
             Clock.NowTicks = due;
         }
 
-        entry.Handler.OnEvent(entry.State, entry.Tag);
+        // The two kinds nearly every event is, called without the interface: a call site that sees several
+        // handler types goes through the runtime's resolve stub (about 4 % of a heartbeat-heavy run).
+        switch (entry.Handler)
+        {
+            case NetworkAdapter adapter:
+                adapter.Arrive((Packet)entry.State!);
+                break;
+            case TimerEntry timer:
+                timer.OnEvent(entry.State, entry.Tag);
+                break;
+            default:
+                entry.Handler.OnEvent(entry.State, entry.Tag);
+                break;
+        }
+
         if (externalWaiters > 0)
         {
             Monitor.PulseAll(Gate);

@@ -164,9 +164,9 @@ internal sealed class EventQueue
     public bool TryPeekDue(out long dueTicks)
     {
         bool any = TryPeekEventKey(out Key key);
-        if (timers.Peek() is { } timer && (!any || Order(new Key(timer.Due, timer.Sequence), key) < 0))
+        if (timers.TryPeekKey(out long timerDue, out long timerSequence, out _) && (!any || Order(new Key(timerDue, timerSequence), key) < 0))
         {
-            dueTicks = timer.Due;
+            dueTicks = timerDue;
             return true;
         }
 
@@ -184,20 +184,22 @@ internal sealed class EventQueue
     {
         bool runFirst = RunFirst(out Key key);
         bool any = runFirst || heap.TryPeek(out _, out key);
-        if (timers.Peek() is { } timer && (!any || Order(new Key(timer.Due, timer.Sequence), key) < 0))
+        // The timer's key comes from the agenda's own arrays: when an event comes first, the timer's object
+        // (cold, with thousands of timers) is not read at all.
+        if (timers.TryPeekKey(out long timerDue, out long timerSequence, out TimerEntry? timer) && (!any || Order(new Key(timerDue, timerSequence), key) < 0))
         {
-            if (timer.Due > limitTicks)
+            if (timerDue > limitTicks)
             {
                 entry = default;
-                dueTicks = timer.Due;
+                dueTicks = timerDue;
                 return false;
             }
 
-            entry = new Entry(timer, null, 0, timer.Sequence);
-            dueTicks = timer.Due;
-            if (timer.PeriodTicks > 0)
+            entry = new Entry(timer!, null, 0, timerSequence);
+            dueTicks = timerDue;
+            if (timer!.PeriodTicks > 0)
             {
-                timers.Set(timer, timer.Due + timer.PeriodTicks); // falls due again one period on: stays armed
+                timers.Set(timer, timerDue + timer.PeriodTicks); // falls due again one period on: stays armed
             }
             else
             {

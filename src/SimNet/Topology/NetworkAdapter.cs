@@ -229,9 +229,11 @@ public sealed class NetworkAdapter : IEventHandler
     }
 
     /// <summary>A packet arrives from the wire (a scheduled delivery).</summary>
-    void IEventHandler.OnEvent(object? state, long tag)
+    void IEventHandler.OnEvent(object? state, long tag) => Arrive((Packet)state!);
+
+    /// <summary>A packet arrives from the wire: the scheduled delivery's work (the simulation calls it directly).</summary>
+    internal void Arrive(Packet packet)
     {
-        var packet = (Packet)state!;
         packet.ArrivedOn = this;
         Host.Simulation.Tap(this, packet, outbound: false, peer: packet.LinkSender);
         Host.Ip.Receive(packet, this);

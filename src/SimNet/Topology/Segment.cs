@@ -17,9 +17,10 @@ public sealed class Segment
     /// <see cref="Transmit"/> hands a packet to is the first that is not the sender, so two suffice.
     /// Kept up to date as adapters attach and addresses are added (neither is ever taken back), so a
     /// unicast hop costs one lookup however many adapters share the segment. Only looked up, never
-    /// iterated: no order depends on hashing.
+    /// iterated: no order depends on hashing. Slots hold the address's value beside its owners, so a
+    /// lookup reads one place in memory (see <see cref="AddressMap{T}"/>).
     /// </summary>
-    private readonly Dictionary<System.Net.IPAddress, Owners> owners = new();
+    private readonly AddressMap<Owners> owners = new();
     private LinkConditions conditions = LinkConditions.Perfect;
 
     internal Segment(Simulation simulation, string name, int index)
@@ -71,15 +72,15 @@ public sealed class Segment
     {
         if (!owners.TryGetValue(address, out Owners o))
         {
-            owners.Add(address, new Owners(adapter, null));
+            owners.Set(address, new Owners(adapter, null));
         }
         else if (adapter.SegmentSlot < o.First.SegmentSlot)
         {
-            owners[address] = new Owners(adapter, o.First);
+            owners.Set(address, new Owners(adapter, o.First));
         }
         else if (o.Second is null || adapter.SegmentSlot < o.Second.SegmentSlot)
         {
-            owners[address] = new Owners(o.First, adapter);
+            owners.Set(address, new Owners(o.First, adapter));
         }
     }
 

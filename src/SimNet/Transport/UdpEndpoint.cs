@@ -37,9 +37,11 @@ internal sealed class UdpEndpoint : IPortBinding, Sockets.IKernelSocket
     /// <summary>What a queued datagram costs in the receive buffer besides its payload, approximating Linux's skb truesize.</summary>
     public const int PerDatagramOverhead = 768;
 
-    private readonly Queue<Packet> queue = new();
-    private readonly List<IUdpWaiter> waiters = new();
-    private readonly List<(IPAddress Group, NetworkAdapter Adapter)> memberships = new();
+    // Inline, and the two lists made on first use: a delivery and a read then touch no object but this one
+    // (with thousands of hosts, each further object was a cache miss on every datagram).
+    private PacketQueue queue;
+    private List<IUdpWaiter>? waiters;
+    private List<(IPAddress Group, NetworkAdapter Adapter)>? memberships;
     private int queuedBytes;
 
     public UdpEndpoint(Host host, AddressFamily family)
@@ -125,7 +127,7 @@ internal sealed class UdpEndpoint : IPortBinding, Sockets.IKernelSocket
 
     public int QueuedCount => queue.Count;
 
-    public IReadOnlyList<(IPAddress Group, NetworkAdapter Adapter)> Memberships => memberships;
+    public IReadOnlyList<(IPAddress Group, NetworkAdapter Adapter)> Memberships => (IReadOnlyList<(IPAddress Group, NetworkAdapter Adapter)>?)memberships ?? [];
 
     public bool CoversIPv4 => Family == AddressFamily.InterNetwork || DualMode;
 
@@ -419,7 +421,7 @@ internal sealed class UdpEndpoint : IPortBinding, Sockets.IKernelSocket
         datagram = new ReceivedDatagram(n, n < packet.Length, packet.Source, packet.SourcePort, packet.Destination, packet.ArrivedOn);
         if (!peek)
         {
-            queue.Dequeue();
+            queue.TryDequeue(out _);
             queuedBytes -= packet.Length + PerDatagramOverhead;
             Host.Simulation.Packets.Return(packet);
         }
@@ -429,26 +431,27 @@ internal sealed class UdpEndpoint : IPortBinding, Sockets.IKernelSocket
 
     public void AddWaiter(IUdpWaiter waiter)
     {
-        waiters.Add(waiter);
+        (waiters ??= new()).Add(waiter);
         WakeWaiters();
     }
 
-    public bool RemoveWaiter(IUdpWaiter waiter) => waiters.Remove(waiter);
+    public bool RemoveWaiter(IUdpWaiter waiter) => waiters is not null && waiters.Remove(waiter);
 
-    public int WaiterCount => waiters.Count;
+    public int WaiterCount => waiters?.Count ?? 0;
 
     /// <summary>Lets waiters take what is queued (or see an error); called after the delivery is in the trace.</summary>
     public void WakeWaiters()
     {
-        while (waiters.Count > 0 && HasDataOrError)
+        List<IUdpWaiter>? waiting = waiters;
+        while (waiting is { Count: > 0 } && HasDataOrError)
         {
-            IUdpWaiter first = waiters[0];
+            IUdpWaiter first = waiting[0];
             if (!first.TryComplete(this))
             {
                 break;
             }
 
-            waiters.RemoveAt(0);
+            waiting.RemoveAt(0);
         }
     }
 
@@ -460,6 +463,7 @@ internal sealed class UdpEndpoint : IPortBinding, Sockets.IKernelSocket
             return SocketError.InvalidArgument;
         }
 
+        memberships ??= new();
         foreach ((IPAddress g, NetworkAdapter a) in memberships)
         {
             if (g.Equals(group) && a == adapter)
@@ -476,7 +480,7 @@ internal sealed class UdpEndpoint : IPortBinding, Sockets.IKernelSocket
     /// <summary>Leaves <paramref name="group"/> on <paramref name="adapter"/>; not a member is AddressNotAvailable (Linux EADDRNOTAVAIL).</summary>
     public SocketError Leave(IPAddress group, NetworkAdapter adapter)
     {
-        for (int i = 0; i < memberships.Count; i++)
+        for (int i = 0; memberships is not null && i < memberships.Count; i++)
         {
             if (memberships[i].Group.Equals(group) && memberships[i].Adapter == adapter)
             {
@@ -499,20 +503,20 @@ internal sealed class UdpEndpoint : IPortBinding, Sockets.IKernelSocket
 
         Closed = true;
         Host.Udp.Unbind(this);
-        foreach ((IPAddress g, NetworkAdapter a) in memberships)
+        foreach ((IPAddress g, NetworkAdapter a) in memberships ?? [])
         {
             a.Leave(g);
         }
 
-        memberships.Clear();
+        memberships?.Clear();
         while (queue.TryDequeue(out Packet? p))
         {
             Host.Simulation.Packets.Return(p);
         }
 
         queuedBytes = 0;
-        IUdpWaiter[] toAbort = waiters.ToArray();
-        waiters.Clear();
+        IUdpWaiter[] toAbort = waiters?.ToArray() ?? [];
+        waiters?.Clear();
         foreach (IUdpWaiter w in toAbort)
         {
             w.Abort(abortWith);

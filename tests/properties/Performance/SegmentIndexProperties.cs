@@ -134,4 +134,49 @@ public class SegmentIndexProperties
             }
         });
     }
+
+    /// <summary>An address drawn so that keys collide often: the same bits as IPv4 and IPv6, IPv6 with and without a scope id.</summary>
+    private static Gen<IPAddress> MapKeys() =>
+        from kind in Gen.Choose(0, 3)
+        from n in Gen.Choose(0, 300)
+        from scope in Gen.Choose(0, 7)
+        select kind switch
+        {
+            0 => new IPAddress(new byte[] { 192, 0, 2, (byte)n }),
+            1 => new IPAddress(new byte[] { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 192, 0, 2, (byte)n }), // the IPv4 bits as IPv6
+            2 => new IPAddress(new byte[] { 0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte)(n % 4) }, scope), // few bits, many scopes
+            _ => IPAddress.Parse($"2001:db8::{n:x}"),
+        };
+
+    [SimNetProperty]
+    public Property The_address_map_finds_what_a_dictionary_keyed_by_IPAddress_finds_after_any_sets_and_growth()
+    {
+        Gen<(bool Set, IPAddress Key, int Value)[]> ops = Gen.ArrayOf(
+            from set in Gen.Frequency((2, Gen.Constant(true)), (1, Gen.Constant(false)))
+            from key in MapKeys()
+            from value in Gen.Choose(0, 1000)
+            select (set, key, value));
+        return Prop.ForAll(Arb.From(ops), steps =>
+        {
+            var map = new AddressMap<int>();
+            var reference = new Dictionary<IPAddress, int>();
+            foreach ((bool set, IPAddress key, int value) in steps)
+            {
+                // A fresh object with the same value: the map must compare values, never references.
+                IPAddress copy = key.AddressFamily == AddressFamily.InterNetworkV6
+                    ? new IPAddress(key.GetAddressBytes(), key.ScopeId)
+                    : new IPAddress(key.GetAddressBytes());
+
+                if (set)
+                {
+                    map.Set(key, value);
+                    reference[key] = value;
+                }
+
+                Assert.Equal(reference.TryGetValue(copy, out int expected), map.TryGetValue(copy, out int found));
+                Assert.Equal(expected, found);
+                Assert.Equal(reference.Count, map.Count);
+            }
+        });
+    }
 }

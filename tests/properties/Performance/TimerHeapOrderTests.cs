@@ -19,9 +19,13 @@ public class TimerHeapOrderTests
         }
     }
 
-    /// <summary>One step: 0 = arm or move timer t to due d, 1 = cancel timer t, 2 = take the earliest.</summary>
+    /// <summary>
+    /// One step: 0 = arm or move timer t to due d, 1 = cancel timer t, 2 = take the earliest, 3 = the earliest falls
+    /// due and moves one period on (d % 3 picks a period of 1, 7 or 100: the agenda's periodic timers, which the
+    /// heap's first-in first-out run takes).
+    /// </summary>
     private static readonly Gen<(int Kind, int Timer, int Due)> Steps =
-        from kind in Gen.Frequency((6, Gen.Constant(0)), (2, Gen.Constant(1)), (3, Gen.Constant(2)))
+        from kind in Gen.Frequency((6, Gen.Constant(0)), (2, Gen.Constant(1)), (3, Gen.Constant(2)), (4, Gen.Constant(3)))
         from timer in Gen.Choose(0, 40)
         from due in Gen.Frequency((3, Gen.Choose(0, 5)), (2, Gen.Choose(0, 1000)))
         select (kind, timer, due);
@@ -69,6 +73,16 @@ public class TimerHeapOrderTests
                         Assert.NotNull(head);
                         Assert.Equal(first, (head.Due, head.Sequence));
                         heap.Remove(head);
+                        break;
+                    case 3 when model.Count > 0:
+                        (long Due, long Sequence) due0 = model.Min;
+                        Assert.True(heap.TryPeekKey(out long keyDue, out long keySequence, out TimerEntry? earliest));
+                        Assert.Equal(due0, (keyDue, keySequence));
+                        Assert.Equal(due0, (earliest!.Due, earliest.Sequence));
+                        long next = due0.Due + (due % 3 == 0 ? 1 : due % 3 == 1 ? 7 : 100);
+                        model.Remove(due0);
+                        model.Add((next, due0.Sequence));
+                        heap.Set(earliest, next);
                         break;
                 }
 
