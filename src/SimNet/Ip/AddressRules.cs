@@ -27,6 +27,14 @@ internal static class AddressRules
 #pragma warning restore CS0618
     }
 
+    /// <summary>An IPv4 address's four bytes as one number (as stored: network order in memory), read without a copy.</summary>
+    public static uint V4Value(IPAddress v4)
+    {
+#pragma warning disable CS0618 // IPAddress.Address is obsolete for IPv6 only
+        return (uint)v4.Address;
+#pragma warning restore CS0618
+    }
+
     /// <summary>Groups that routers never forward: 224.0.0.0/24 and IPv6 scopes below site-local.</summary>
     public static bool IsLinkLocalMulticast(IPAddress a)
     {

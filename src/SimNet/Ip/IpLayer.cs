@@ -122,8 +122,9 @@ internal sealed partial class IpLayer
             return;
         }
 
-        // Own address first: the common case, and the three checks have no side effects.
-        if (host.FindAdapterOwning(destination) is not null || AddressRules.IsLimitedBroadcast(destination) || adapter.IsDirectedBroadcast(destination))
+        // Own address first: the common case, and the three checks have no side effects. A packet the segment
+        // handed to the owner of its destination needs no walk over the host's adapters to know it.
+        if (packet.ToLinkOwner || host.FindAdapterOwning(destination) is not null || AddressRules.IsLimitedBroadcast(destination) || adapter.IsDirectedBroadcast(destination))
         {
             DeliverLocally(packet);
             return;

@@ -43,6 +43,13 @@ internal sealed class Packet
     /// <summary>Where the transmission started, for loop checks and partition faults.</summary>
     public Topology.Host? Origin;
 
+    /// <summary>
+    /// Set by the segment when the adapter it hands the packet to owns the packet's destination (the next hop
+    /// was the destination itself): the receiving IP layer then knows the packet is for its host without
+    /// walking the host's adapters and their addresses (cold objects, with thousands of hosts).
+    /// </summary>
+    public bool ToLinkOwner;
+
     // TCP header fields (used when Protocol is TCP).
     public uint Sequence;
     public uint Acknowledgment;
@@ -113,6 +120,7 @@ internal sealed class PacketPool
         p.ArrivedOn = null;
         p.Origin = null;
         p.LinkSender = null;
+        p.ToLinkOwner = false;
         p.TcpFlags = 0;
         p.Sequence = 0;
         p.Acknowledgment = 0;

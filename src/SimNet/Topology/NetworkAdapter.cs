@@ -13,6 +13,12 @@ namespace SimNet.Topology;
 public sealed class NetworkAdapter : IEventHandler
 {
     private readonly List<AdapterAddress> addresses = new();
+
+    // How many of the addresses have an IPv4 directed broadcast, and the first one's value: every unicast
+    // datagram asks whether its destination is one, and with one subnet the answer needs no walk over the
+    // address list (its list, array and entries are cold objects with thousands of hosts).
+    private int broadcastCount;
+    private uint firstBroadcast;
     private readonly List<(IPAddress Group, int Count)> groups = new();
     private int mtu;
 
@@ -108,7 +114,7 @@ public sealed class NetworkAdapter : IEventHandler
                 throw new InvalidOperationException($"{address} is already assigned to {Host.Name}/{owner.Name}.");
             }
 
-            addresses.Add(new AdapterAddress(address, prefixLength));
+            Keep(new AdapterAddress(address, prefixLength));
             Segment?.AddressAdded(this, address);
             Host.Simulation.TopologyChanged();
         }
@@ -119,8 +125,17 @@ public sealed class NetworkAdapter : IEventHandler
     /// <summary>A new host's loopback gets 127.0.0.1/8 and ::1/128: the same immutable pair for every host of the simulation.</summary>
     internal void AssignLoopback(AdapterAddress[] pair)
     {
-        addresses.Add(pair[0]);
-        addresses.Add(pair[1]);
+        Keep(pair[0]);
+        Keep(pair[1]);
+    }
+
+    private void Keep(AdapterAddress added)
+    {
+        addresses.Add(added);
+        if (added.Broadcast is { } broadcast && broadcastCount++ == 0)
+        {
+            firstBroadcast = AddressRules.V4Value(broadcast);
+        }
     }
 
     /// <summary>The first address of <paramref name="family"/>, or null.</summary>
@@ -154,6 +169,16 @@ public sealed class NetworkAdapter : IEventHandler
     /// <summary>Whether <paramref name="address"/> is the directed broadcast address of one of this adapter's subnets.</summary>
     public bool IsDirectedBroadcast(IPAddress address)
     {
+        if (broadcastCount == 0 || address.AddressFamily != AddressFamily.InterNetwork)
+        {
+            return false; // only IPv4 subnets of two or more host bits have one
+        }
+
+        if (broadcastCount == 1)
+        {
+            return AddressRules.V4Value(address) == firstBroadcast;
+        }
+
         for (int i = 0; i < addresses.Count; i++)
         {
             if (addresses[i].Broadcast is { } b && b.Equals(address))

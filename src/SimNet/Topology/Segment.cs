@@ -120,6 +120,7 @@ public sealed class Segment
         {
             if ((adapters.Count <= ScanLimit ? ScanForNextHop(nextHop, from) : FindNextHop(nextHop, from)) is { } candidate)
             {
+                packet.ToLinkOwner = ReferenceEquals(nextHop, packet.Destination); // candidate owns the next hop
                 sim.Tap(from, packet, outbound: true, peer: candidate);
                 Carry(packet, from, candidate);
                 return;
@@ -130,6 +131,7 @@ public sealed class Segment
         }
 
         sim.Tap(from, packet, outbound: true, peer: null);
+        packet.ToLinkOwner = false;
         Packet? pending = packet;
         for (int i = 0; i < adapters.Count; i++)
         {
