@@ -17,6 +17,10 @@ internal sealed class UdpStack
     private readonly List<UdpEndpoint> bound; // the port table's list, walked per datagram
     private List<UdpEndpoint>? scratch; // made by the first fan-out (broadcast, multicast)
 
+    // The one bound endpoint while there is exactly one (the common host: one socket on its port): a unicast
+    // datagram then reads no list object and no array (cache misses of their own with thousands of hosts).
+    private UdpEndpoint? onlyBound;
+
     public UdpStack(Host host)
     {
         this.host = host;
@@ -34,12 +38,17 @@ internal sealed class UdpStack
         {
             endpoint.LocalAddress = address;
             endpoint.LocalPort = chosen;
+            onlyBound = bound.Count == 1 ? bound[0] : null;
         }
 
         return error;
     }
 
-    public void Unbind(UdpEndpoint endpoint) => ports.Unbind(endpoint);
+    public void Unbind(UdpEndpoint endpoint)
+    {
+        ports.Unbind(endpoint);
+        onlyBound = bound.Count == 1 ? bound[0] : null;
+    }
 
     /// <summary>Takes a UDP packet addressed to this host and hands it to the sockets that want it.</summary>
     public void Deliver(Packet packet)
@@ -132,19 +141,30 @@ internal sealed class UdpStack
         int bestScore = -1;
         int tied = 0;
         UdpEndpoint? best = null;
-        for (int i = 0; i < bound.Count; i++)
+        if (onlyBound is { } only)
         {
-            UdpEndpoint s = bound[i];
-            int score = Score(s, packet, ref filtered);
-            if (score > bestScore)
+            if ((bestScore = Score(only, packet, ref filtered)) >= 0)
             {
-                bestScore = score;
-                best = s;
+                best = only;
                 tied = 1;
             }
-            else if (score == bestScore && score >= 0)
+        }
+        else
+        {
+            for (int i = 0; i < bound.Count; i++)
             {
-                tied++;
+                UdpEndpoint s = bound[i];
+                int score = Score(s, packet, ref filtered);
+                if (score > bestScore)
+                {
+                    bestScore = score;
+                    best = s;
+                    tied = 1;
+                }
+                else if (score == bestScore && score >= 0)
+                {
+                    tied++;
+                }
             }
         }
 
