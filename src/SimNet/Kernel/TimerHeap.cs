@@ -42,7 +42,8 @@ internal abstract class TimerEntry : IEventHandler
 /// <remarks>
 /// <para>
 /// The heap itself holds only numbers: each slot is an armed entry's key and its id (a small number the
-/// entry keeps while armed), and where each id sits is in a side array. Sifting then reads keys from one
+/// entry keeps while armed), and where each id sits is in a side array of nodes (one per id: the entry, its
+/// place, its key and links while in the run, all on one cache line). Sifting then reads keys from one
 /// array and moves plain structs, without touching the entries' objects (with thousands of timers, a
 /// heartbeat per host, those lie all over the managed heap and each read was a cache miss) and without
 /// the GC's write barrier that moving references costs. Four children per node halve the depth and sit
@@ -72,16 +73,22 @@ internal sealed class TimerHeap
 
     private Slot[] heap = new Slot[16];
     private int heapCount;
-    private int[] position = new int[16]; // by id: the id's index in heap, or InRun
-    private TimerEntry?[] entries = new TimerEntry?[16]; // by id
+    private Node[] nodes = new Node[16]; // by id: everything the agenda keeps of one armed entry, on one cache line
     private int[] freeIds = new int[16];
     private int freeCount;
     private int nextId;
 
-    // The run, by id: keys, and links toward its head (earlier) and its tail (later); -1 ends a link.
-    private Slot[] runKey = new Slot[16];
-    private int[] earlier = new int[16];
-    private int[] later = new int[16];
+    /// <summary>One armed entry: where it is, its key while in the run, and its links there (-1 ends a link).</summary>
+    private struct Node
+    {
+        public TimerEntry? Entry;
+        public long Due;        // while in the run
+        public long Sequence;   // while in the run
+        public int Position;    // its index in heap, or InRun
+        public int Earlier;     // in the run: toward the head
+        public int Later;       // in the run: toward the tail
+    }
+
     private int runHead = -1;
     private int runTail = -1;
     private int runCount;
@@ -89,7 +96,7 @@ internal sealed class TimerHeap
     public int Count => heapCount + runCount;
 
     /// <summary>The armed entry due first, or null.</summary>
-    public TimerEntry? Peek() => HeadId() is var id && id >= 0 ? entries[id] : null;
+    public TimerEntry? Peek() => HeadId() is var id && id >= 0 ? nodes[id].Entry : null;
 
     /// <summary>The first entry's key, read from the agenda's own arrays (not from the entry's object).</summary>
     public bool TryPeekKey(out long due, out long sequence, out TimerEntry? entry)
@@ -102,10 +109,19 @@ internal sealed class TimerHeap
             return false;
         }
 
-        ref Slot key = ref position[id] == InRun ? ref runKey[id] : ref heap[0];
-        due = key.Due;
-        sequence = key.Sequence;
-        entry = entries[id];
+        ref Node node = ref nodes[id];
+        if (node.Position == InRun)
+        {
+            due = node.Due;
+            sequence = node.Sequence;
+        }
+        else
+        {
+            due = heap[0].Due;
+            sequence = heap[0].Sequence;
+        }
+
+        entry = node.Entry;
         return true;
     }
 
@@ -116,7 +132,14 @@ internal sealed class TimerHeap
             return heapCount > 0 ? heap[0].Id : -1;
         }
 
-        return heapCount == 0 || Before(runKey[runHead], heap[0]) ? runHead : heap[0].Id;
+        if (heapCount == 0)
+        {
+            return runHead;
+        }
+
+        ref Node head = ref nodes[runHead];
+        ref Slot root = ref heap[0];
+        return head.Due < root.Due || (head.Due == root.Due && head.Sequence < root.Sequence) ? runHead : root.Id;
     }
 
     /// <summary>Arms <paramref name="entry"/> at <paramref name="due"/>, or moves it there when it is armed already.</summary>
@@ -127,7 +150,7 @@ internal sealed class TimerHeap
         if (id < 0)
         {
             id = freeCount > 0 ? freeIds[--freeCount] : NewId();
-            entries[id] = entry;
+            nodes[id].Entry = entry;
             entry.HeapId = id;
             entry.Due = due;
             key.Id = id;
@@ -138,7 +161,7 @@ internal sealed class TimerHeap
         key.Id = id;
         long old = entry.Due;
         entry.Due = due;
-        int at = position[id];
+        int at = nodes[id].Position;
         if (at == InRun)
         {
             Unlink(id);
@@ -159,7 +182,16 @@ internal sealed class TimerHeap
         }
     }
 
-    private bool FitsRun(in Slot key) => runTail < 0 || Before(runKey[runTail], key);
+    private bool FitsRun(in Slot key)
+    {
+        if (runTail < 0)
+        {
+            return true;
+        }
+
+        ref Node tail = ref nodes[runTail];
+        return tail.Due < key.Due || (tail.Due == key.Due && tail.Sequence < key.Sequence);
+    }
 
     private void Insert(in Slot key)
     {
@@ -176,13 +208,15 @@ internal sealed class TimerHeap
     private void Append(in Slot key)
     {
         int id = key.Id;
-        runKey[id] = key;
-        position[id] = InRun;
-        earlier[id] = runTail;
-        later[id] = -1;
+        ref Node node = ref nodes[id];
+        node.Due = key.Due;
+        node.Sequence = key.Sequence;
+        node.Position = InRun;
+        node.Earlier = runTail;
+        node.Later = -1;
         if (runTail >= 0)
         {
-            later[runTail] = id;
+            nodes[runTail].Later = id;
         }
         else
         {
@@ -195,10 +229,11 @@ internal sealed class TimerHeap
 
     private void Unlink(int id)
     {
-        int before = earlier[id], after = later[id];
+        ref Node node = ref nodes[id];
+        int before = node.Earlier, after = node.Later;
         if (before >= 0)
         {
-            later[before] = after;
+            nodes[before].Later = after;
         }
         else
         {
@@ -207,7 +242,7 @@ internal sealed class TimerHeap
 
         if (after >= 0)
         {
-            earlier[after] = before;
+            nodes[after].Earlier = before;
         }
         else
         {
@@ -219,16 +254,12 @@ internal sealed class TimerHeap
 
     private int NewId()
     {
-        if (nextId == entries.Length)
+        if (nextId == nodes.Length)
         {
-            int size = entries.Length * 2;
-            Array.Resize(ref entries, size);
-            Array.Resize(ref position, size);
+            int size = nodes.Length * 2;
+            Array.Resize(ref nodes, size);
             Array.Resize(ref freeIds, size);
             Array.Resize(ref heap, size);
-            Array.Resize(ref runKey, size);
-            Array.Resize(ref earlier, size);
-            Array.Resize(ref later, size);
         }
 
         return nextId++;
@@ -243,9 +274,9 @@ internal sealed class TimerHeap
             return;
         }
 
-        int at = position[id];
+        int at = nodes[id].Position;
         entry.HeapId = -1;
-        entries[id] = null;
+        nodes[id].Entry = null;
         freeIds[freeCount++] = id;
         if (at == InRun)
         {
@@ -284,7 +315,7 @@ internal sealed class TimerHeap
     private void SiftUp(int i, Slot slot)
     {
         Slot[] a = heap;
-        int[] at = position;
+        Node[] at = nodes;
         while (i > 0)
         {
             int parent = (i - 1) / Arity;
@@ -294,19 +325,19 @@ internal sealed class TimerHeap
             }
 
             a[i] = a[parent];
-            at[a[i].Id] = i;
+            at[a[i].Id].Position = i;
             i = parent;
         }
 
         a[i] = slot;
-        at[slot.Id] = i;
+        at[slot.Id].Position = i;
     }
 
     /// <summary>Places <paramref name="slot"/> at <paramref name="i"/> or below, moving earlier children up.</summary>
     private void SiftDown(int i, Slot slot)
     {
         Slot[] a = heap;
-        int[] at = position;
+        Node[] at = nodes;
         int count = heapCount;
         while (true)
         {
@@ -332,11 +363,11 @@ internal sealed class TimerHeap
             }
 
             a[i] = a[best];
-            at[a[i].Id] = i;
+            at[a[i].Id].Position = i;
             i = best;
         }
 
         a[i] = slot;
-        at[slot.Id] = i;
+        at[slot.Id].Position = i;
     }
 }
