@@ -14,22 +14,6 @@ internal sealed partial class IpLayer
     /// </summary>
     internal bool TryLookup(IPAddress destination, out NetworkAdapter adapter, out IPAddress? gateway, out AdapterAddress? connected)
     {
-        if (destination.AddressFamily == AddressFamily.InterNetwork)
-        {
-            V4Entry[] table = V4Table();
-            int k = LookupV4(table, V4Number(destination));
-            adapter = k >= 0 ? table[k].Adapter! : null!;
-            gateway = k >= 0 ? table[k].Gateway : null;
-            connected = k >= 0 ? table[k].Subnet : null;
-            return k >= 0;
-        }
-
-        return TryLookupByWalk(destination, out adapter, out gateway, out connected);
-    }
-
-    /// <summary><see cref="TryLookup"/> by walking the adapters, their addresses and the routes (IPv6; and the rule the IPv4 table must match).</summary>
-    internal bool TryLookupByWalk(IPAddress destination, out NetworkAdapter adapter, out IPAddress? gateway, out AdapterAddress? connected)
-    {
         adapter = null!;
         gateway = null;
         connected = null;
@@ -139,11 +123,7 @@ internal sealed partial class IpLayer
             return new RouteDecision(SocketError.Success, via, null, source, false, true, via.IsLoopback);
         }
 
-        // IPv4 asks the host's table (one array) instead of walking its adapters and their addresses.
-        bool v4 = family == AddressFamily.InterNetwork;
-        V4Entry[] table = v4 ? V4Table() : [];
-        uint d = v4 ? V4Number(destination) : 0;
-        if (v4 ? OwnsV4(table, d) : host.FindAdapterOwning(destination) is not null)
+        if (host.FindAdapterOwning(destination) is not null)
         {
             return new RouteDecision(SocketError.Success, host.Loopback, null, boundSource ?? destination, false, false, true);
         }
@@ -173,29 +153,9 @@ internal sealed partial class IpLayer
                 : new RouteDecision(SocketError.Success, via, null, source, true, false, via.IsLoopback);
         }
 
-        NetworkAdapter adapter;
-        IPAddress? gateway;
-        AdapterAddress? subnet;
-        bool broadcast;
-        if (v4)
+        if (!TryLookup(destination, out NetworkAdapter adapter, out IPAddress? gateway, out AdapterAddress? subnet))
         {
-            int k = LookupV4(table, d);
-            if (k < 0)
-            {
-                return RouteDecision.Fail(SocketError.NetworkUnreachable);
-            }
-
-            (adapter, gateway, subnet) = (table[k].Adapter!, table[k].Gateway, table[k].Subnet);
-            broadcast = gateway is null && table[k].HasBroadcast && table[k].Broadcast == d;
-        }
-        else
-        {
-            if (!TryLookupByWalk(destination, out adapter, out gateway, out subnet))
-            {
-                return RouteDecision.Fail(SocketError.NetworkUnreachable);
-            }
-
-            broadcast = gateway is null && subnet?.Broadcast is { } b && b.Equals(destination);
+            return RouteDecision.Fail(SocketError.NetworkUnreachable);
         }
 
         if (LoopbackSourceOffLoopback(boundSource, adapter))
@@ -209,6 +169,7 @@ internal sealed partial class IpLayer
             return RouteDecision.Fail(SocketError.AddressNotAvailable);
         }
 
+        bool broadcast = gateway is null && subnet?.Broadcast is { } b && b.Equals(destination);
         return new RouteDecision(SocketError.Success, adapter, broadcast ? null : gateway ?? destination, from, broadcast, false, false);
     }
 
