@@ -71,10 +71,10 @@ internal sealed class TimerHeap
         public int Id;
     }
 
-    private Slot[] heap = new Slot[16];
+    private Slot[] heap = new Slot[4];
     private int heapCount;
-    private Node[] nodes = new Node[16]; // by id: everything the agenda keeps of one armed entry, on one cache line
-    private int[] freeIds = new int[16];
+    private Node[] nodes = new Node[4]; // by id: everything the agenda keeps of one armed entry, on one cache line
+    private int[] freeIds = new int[4];
     private int freeCount;
     private int nextId;
 

@@ -33,7 +33,7 @@ internal sealed class AddressMap<T>
         public T Value;
     }
 
-    private Slot[] slots = new Slot[16];
+    private Slot[] slots = new Slot[4];
     private int count;
 
     public int Count => count;
