@@ -255,7 +255,7 @@ public static class ScalingHarness
     private static void UnicastRow(Simulation sim, UdpEndpoint[] endpoints, IPAddress[] addresses, int n, int active) =>
         UnicastRow(sim, endpoints, addresses, n, active, out _, out _);
 
-    private static void Pass(Simulation sim, UdpEndpoint[] endpoints, IPAddress[] addresses, ReadOnlySpan<(int From, int To)> pairs, byte[] payload, byte[] buffer)
+    internal static void Pass(Simulation sim, UdpEndpoint[] endpoints, IPAddress[] addresses, ReadOnlySpan<(int From, int To)> pairs, byte[] payload, byte[] buffer)
     {
         foreach ((int from, int to) in pairs)
         {
@@ -268,7 +268,7 @@ public static class ScalingHarness
         }
     }
 
-    private static (Simulation, UdpEndpoint[], IPAddress[]) BuildFlat(int n)
+    internal static (Simulation, UdpEndpoint[], IPAddress[]) BuildFlat(int n)
     {
         var sim = new Simulation(seed: 13);
         sim.Trace.KeepEvents = false;
