@@ -3,7 +3,9 @@
 # shared virtual machine the wall time of memory-bound runs moves by up to 3x minutes apart, the counts do not
 # (the same code gives the same counts). The cache is this machine's per core: L1d 48 KiB 12-way, L2 1 MiB 8-way
 # ("LL" below), 64-byte lines. The JIT runs without tiering (DOTNET_TieredCompilation=0) so that every run
-# compiles the same code; instruction counts are therefore higher than the tiered code's.
+# compiles the same code (instruction counts are therefore higher than the tiered code's), and the GC without its
+# background thread and with a fixed 64 MiB gen0 budget, so that every run collects at the same points and lays the
+# heap out the same way: with the defaults, two runs of one commit read 32 and 65 misses per datagram.
 # Each workload runs at two lengths and the table gives the difference divided by the extra datagrams, which
 # leaves out start-up, the JIT and building the world.
 #   bash bench/cache-misses.sh                  # this checkout (about 6 minutes on 2 cores)
@@ -19,7 +21,7 @@ build() { dotnet build -c Release "$1/bench/SimNet.Benchmarks" -v q -nologo >/de
 
 # measure DIR WORKLOAD HOSTS AMOUNT -> "carried instructions data-refs d1-misses ll-misses"
 measure() {
-  DOTNET_TieredCompilation=0 DOTNET_EnableWriteXorExecute=0 \
+  DOTNET_TieredCompilation=0 DOTNET_EnableWriteXorExecute=0 DOTNET_gcConcurrent=0 DOTNET_GCgen0size=0x4000000 \
   valgrind --tool=cachegrind --cache-sim=yes --D1=49152,12,64 --LL=1048576,8,64 --smc-check=all \
     --cachegrind-out-file=/dev/null \
     dotnet "$1/bench/SimNet.Benchmarks/bin/Release/net10.0/SimNet.Benchmarks.dll" cache-run "$2" "$3" "$4" 2>&1 |
