@@ -20,17 +20,12 @@ internal static class AddressRules
     }
 
     /// <summary>The first octet of an IPv4 address, read without copying its bytes (this runs for every datagram).</summary>
-    private static int FirstOctet(IPAddress v4)
-    {
-#pragma warning disable CS0618 // IPAddress.Address is obsolete for IPv6 only; for IPv4 it holds the bytes in network order
-        return (int)(v4.Address & 0xFF);
-#pragma warning restore CS0618
-    }
+    private static int FirstOctet(IPAddress v4) => (int)(V4Value(v4) & 0xFF);
 
     /// <summary>An IPv4 address's four bytes as one number (as stored: network order in memory), read without a copy.</summary>
     public static uint V4Value(IPAddress v4)
     {
-#pragma warning disable CS0618 // IPAddress.Address is obsolete for IPv6 only
+#pragma warning disable CS0618 // IPAddress.Address is obsolete for IPv6 only; for IPv4 it holds the bytes in network order
         return (uint)v4.Address;
 #pragma warning restore CS0618
     }

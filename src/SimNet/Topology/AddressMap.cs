@@ -122,9 +122,7 @@ internal sealed class AddressMap<T>
         {
             family = 4;
             high = 0;
-#pragma warning disable CS0618 // IPAddress.Address is obsolete for IPv6 only; for IPv4 it holds the four bytes, read without a copy
-            low = (uint)address.Address;
-#pragma warning restore CS0618
+            low = Ip.AddressRules.V4Value(address);
             scope = 0;
             return;
         }
