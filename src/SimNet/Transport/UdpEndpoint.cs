@@ -503,12 +503,15 @@ internal sealed class UdpEndpoint : IPortBinding, Sockets.IKernelSocket
 
         Closed = true;
         Host.Udp.Unbind(this);
-        foreach ((IPAddress g, NetworkAdapter a) in memberships ?? [])
+        if (memberships is not null)
         {
-            a.Leave(g);
-        }
+            foreach ((IPAddress g, NetworkAdapter a) in memberships)
+            {
+                a.Leave(g);
+            }
 
-        memberships?.Clear();
+            memberships.Clear();
+        }
         while (queue.TryDequeue(out Packet? p))
         {
             Host.Simulation.Packets.Return(p);
