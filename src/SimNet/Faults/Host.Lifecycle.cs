@@ -7,9 +7,12 @@ namespace SimNet.Topology;
 /// <summary>A host's life: the software it runs, crash and restart, and its own clock.</summary>
 public sealed partial class Host
 {
-    private Func<Host, CancellationToken, Task>? software;
-    private CancellationTokenSource? lifetime;
-    private HostClock? clock;
+    // A host's life is kept aside, made when first needed: most hosts of a large world never run software or
+    // read their own clock, and these fields in the host itself pushed the fields every datagram reads onto
+    // another cache line (see the field order in Host.cs).
+    private LifeState? life;
+
+    private LifeState Life => life ??= new LifeState();
 
     /// <summary>The host's own view of time, with its skew and drift; pass it to the host's code as its <see cref="TimeProvider"/>.</summary>
     public HostClock Clock
@@ -18,22 +21,22 @@ public sealed partial class Host
         {
             lock (Simulation.Gate)
             {
-                return clock ??= new HostClock(Simulation);
+                return Life.Clock ??= new HostClock(Simulation);
             }
         }
     }
 
     /// <summary>How many times the host's software has been started (1 after the first start, 2 after a restart, ...).</summary>
-    public int Boots { get; private set; }
+    public int Boots => life?.Boots ?? 0;
 
     /// <summary>The task of the software's current run, or null when no software was started.</summary>
-    public Task? SoftwareTask { get; private set; }
+    public Task? SoftwareTask => life?.SoftwareTask;
 
     /// <summary>The exception the software's last run failed with, when it failed on its own (not because the host crashed).</summary>
-    public Exception? SoftwareFault { get; private set; }
+    public Exception? SoftwareFault => life?.SoftwareFault;
 
     /// <summary>Cancelled when the host crashes: the token of the software's current run.</summary>
-    public CancellationToken Lifetime => lifetime?.Token ?? CancellationToken.None;
+    public CancellationToken Lifetime => life?.Lifetime?.Token ?? CancellationToken.None;
 
     /// <summary>
     /// Starts <paramref name="entry"/> as this host's software, on the simulation's thread, with this host
@@ -45,7 +48,7 @@ public sealed partial class Host
         ArgumentNullException.ThrowIfNull(entry);
         lock (Simulation.Gate)
         {
-            if (software is not null)
+            if (life?.Software is not null)
             {
                 throw new InvalidOperationException($"{Name} already runs software.");
             }
@@ -55,7 +58,7 @@ public sealed partial class Host
                 throw new InvalidOperationException($"{Name} is down; restart it first.");
             }
 
-            software = entry;
+            Life.Software = entry;
             Boot();
         }
     }
@@ -82,7 +85,7 @@ public sealed partial class Host
             }
 
             (Tcp as ICrashable)?.Crash();
-            lifetime?.Cancel();
+            life?.Lifetime?.Cancel();
         }
     }
 
@@ -98,7 +101,7 @@ public sealed partial class Host
             }
 
             IsUp = true;
-            if (software is not null)
+            if (life?.Software is not null)
             {
                 Boot();
             }
@@ -107,20 +110,21 @@ public sealed partial class Host
 
     private void Boot()
     {
+        LifeState state = Life;
         var cts = new CancellationTokenSource();
-        lifetime?.Dispose();
-        lifetime = cts;
-        Boots++;
-        Func<Host, CancellationToken, Task> entry = software!;
+        state.Lifetime?.Dispose();
+        state.Lifetime = cts;
+        state.Boots++;
+        Func<Host, CancellationToken, Task> entry = state.Software!;
         Task run = Simulation.Spawn(this, () => entry(this, cts.Token));
-        SoftwareTask = run;
+        state.SoftwareTask = run;
         run.ContinueWith(
             t =>
             {
                 // A run the crash ended is expected to fail (closed sockets, cancelled token).
                 if (t.IsFaulted && !cts.IsCancellationRequested)
                 {
-                    SoftwareFault = t.Exception!.InnerException;
+                    state.SoftwareFault = t.Exception!.InnerException;
                 }
                 else
                 {
@@ -130,5 +134,16 @@ public sealed partial class Host
             CancellationToken.None,
             TaskContinuationOptions.ExecuteSynchronously,
             TaskScheduler.Default);
+    }
+
+    /// <summary>The software, its current run and token, the boot count and the host's clock.</summary>
+    private sealed class LifeState
+    {
+        public Func<Host, CancellationToken, Task>? Software;
+        public CancellationTokenSource? Lifetime;
+        public HostClock? Clock;
+        public int Boots;
+        public Task? SoftwareTask;
+        public Exception? SoftwareFault;
     }
 }

@@ -30,6 +30,13 @@ internal static class AddressRules
 #pragma warning restore CS0618
     }
 
+    /// <summary>The mask of a /<paramref name="prefixLength"/> IPv4 subnet in <see cref="V4Value"/>'s form (network order in memory).</summary>
+    public static uint V4Mask(int prefixLength)
+    {
+        uint hostOrder = prefixLength <= 0 ? 0u : uint.MaxValue << (32 - Math.Min(prefixLength, 32));
+        return BitConverter.IsLittleEndian ? System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(hostOrder) : hostOrder;
+    }
+
     /// <summary>Groups that routers never forward: 224.0.0.0/24 and IPv6 scopes below site-local.</summary>
     public static bool IsLinkLocalMulticast(IPAddress a)
     {

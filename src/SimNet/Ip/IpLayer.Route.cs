@@ -18,6 +18,33 @@ internal sealed partial class IpLayer
         gateway = null;
         connected = null;
         int best = -1;
+        bool v4 = destination.AddressFamily == AddressFamily.InterNetwork;
+        uint v4Value = v4 ? AddressRules.V4Value(destination) : 0;
+        if (v4 && host.SoleV4 is (AdapterAddress sole, NetworkAdapter soleAdapter))
+        {
+            // The walk below would meet this IPv4 address and no other (Host.AddressKept).
+            if (soleAdapter.IsUp && sole.V4Contains(v4Value))
+            {
+                best = sole.PrefixLength;
+                adapter = soleAdapter;
+                connected = sole;
+            }
+        }
+        else
+        {
+            BestConnected(destination, v4, v4Value, ref best, ref adapter, ref connected);
+        }
+
+        if (RouteCount > 0)
+        {
+            BestRoute(destination, ref best, ref adapter, ref gateway, ref connected);
+        }
+
+        return best >= 0;
+    }
+
+    private void BestConnected(IPAddress destination, bool v4, uint v4Value, ref int best, ref NetworkAdapter adapter, ref AdapterAddress? connected)
+    {
         for (int i = 0; i < adapters.Count; i++)
         {
             NetworkAdapter candidate = adapters[i];
@@ -30,7 +57,11 @@ internal sealed partial class IpLayer
             for (int j = 0; j < list.Count; j++)
             {
                 AdapterAddress a = list[j];
-                if (a.PrefixLength > best && a.Network.BaseAddress.AddressFamily == destination.AddressFamily && a.Network.Contains(destination))
+
+                // IPv4 from the numbers the address keeps (no read of its IPAddress objects); IPv6 as IPNetwork decides.
+                if (a.PrefixLength > best && (v4
+                    ? a.V4Contains(v4Value)
+                    : a.Network.BaseAddress.AddressFamily == destination.AddressFamily && a.Network.Contains(destination)))
                 {
                     best = a.PrefixLength;
                     adapter = candidate;
@@ -38,7 +69,10 @@ internal sealed partial class IpLayer
                 }
             }
         }
+    }
 
+    private void BestRoute(IPAddress destination, ref int best, ref NetworkAdapter adapter, ref IPAddress? gateway, ref AdapterAddress? connected)
+    {
         for (int i = 0; i < routes.Count; i++)
         {
             Route r = routes[i];
@@ -50,8 +84,6 @@ internal sealed partial class IpLayer
                 connected = null;
             }
         }
-
-        return best >= 0;
     }
 
     /// <summary>
@@ -169,7 +201,7 @@ internal sealed partial class IpLayer
             return RouteDecision.Fail(SocketError.AddressNotAvailable);
         }
 
-        bool broadcast = gateway is null && subnet?.Broadcast is { } b && b.Equals(destination);
+        bool broadcast = gateway is null && subnet is not null && subnet.IsBroadcast(destination);
         return new RouteDecision(SocketError.Success, adapter, broadcast ? null : gateway ?? destination, from, broadcast, false, false);
     }
 

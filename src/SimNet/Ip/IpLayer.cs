@@ -16,6 +16,9 @@ internal sealed partial class IpLayer
     private readonly List<NetworkAdapter> adapters;
     private readonly List<Route> routes;
 
+    /// <summary>How many static routes the host has (its route list's count, kept here so a lookup reads no list when there are none).</summary>
+    internal int RouteCount { get; set; }
+
     internal IpLayer(Host host, List<NetworkAdapter> adapters, List<Route> routes)
     {
         this.host = host;
@@ -154,7 +157,7 @@ internal sealed partial class IpLayer
             return;
         }
 
-        if (gateway is null && subnet?.Broadcast is { } b && b.Equals(packet.Destination))
+        if (gateway is null && subnet is not null && subnet.IsBroadcast(packet.Destination))
         {
             // Linux does not forward directed broadcasts by default (bc_forwarding = 0).
             sim.Drop(packet, host, arrivedOn, DropReason.NotForThisHost);

@@ -15,7 +15,31 @@ public sealed class AdapterAddress
         Broadcast = address.AddressFamily == AddressFamily.InterNetwork && prefixLength < 31
             ? AddressRules.DirectedBroadcast(Network)
             : null;
+        if (address.AddressFamily == AddressFamily.InterNetwork)
+        {
+            IsV4 = true;
+            V4Mask = AddressRules.V4Mask(prefixLength);
+            V4Address = AddressRules.V4Value(address);
+            V4Network = V4Address & V4Mask;
+            V4Broadcast = Broadcast is null ? 0 : AddressRules.V4Value(Broadcast);
+        }
     }
+
+    // The IPv4 address, mask, network and broadcast as numbers (AddressRules.V4Value's form), kept in this object:
+    // a route lookup or an ownership test to a host no datagram has touched lately then reads this one object
+    // instead of also the IPAddress objects behind Address, Network and Broadcast (each a cache miss there).
+    internal readonly bool IsV4;
+    internal readonly uint V4Address;
+    internal readonly uint V4Mask;
+    internal readonly uint V4Network;
+    internal readonly uint V4Broadcast; // meaningful only when Broadcast is not null
+
+    /// <summary>Whether <paramref name="v4"/> (an IPv4 address as <see cref="AddressRules.V4Value"/>) is in this address's IPv4 subnet.</summary>
+    internal bool V4Contains(uint v4) => IsV4 && (v4 & V4Mask) == V4Network;
+
+    /// <summary>Whether <paramref name="destination"/> is this subnet's directed broadcast address.</summary>
+    internal bool IsBroadcast(IPAddress destination) =>
+        Broadcast is not null && destination.AddressFamily == AddressFamily.InterNetwork && AddressRules.V4Value(destination) == V4Broadcast;
 
     /// <summary>The address.</summary>
     public IPAddress Address { get; }

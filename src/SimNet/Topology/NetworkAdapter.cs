@@ -132,6 +132,11 @@ public sealed class NetworkAdapter : IEventHandler
     private void Keep(AdapterAddress added)
     {
         addresses.Add(added);
+        if (!IsLoopback)
+        {
+            Host.AddressKept(this, added);
+        }
+
         if (added.Broadcast is { } broadcast && broadcastCount++ == 0)
         {
             firstBroadcast = AddressRules.V4Value(broadcast);
@@ -155,6 +160,21 @@ public sealed class NetworkAdapter : IEventHandler
     /// <summary>Whether this adapter has the unicast address <paramref name="address"/>.</summary>
     public bool Owns(IPAddress address)
     {
+        if (address.AddressFamily == AddressFamily.InterNetwork)
+        {
+            uint v4 = AddressRules.V4Value(address);
+            for (int i = 0; i < addresses.Count; i++)
+            {
+                AdapterAddress a = addresses[i];
+                if (a.IsV4 && a.V4Address == v4)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
         for (int i = 0; i < addresses.Count; i++)
         {
             if (addresses[i].Address.Equals(address))
@@ -181,7 +201,7 @@ public sealed class NetworkAdapter : IEventHandler
 
         for (int i = 0; i < addresses.Count; i++)
         {
-            if (addresses[i].Broadcast is { } b && b.Equals(address))
+            if (addresses[i].IsBroadcast(address))
             {
                 return true;
             }
