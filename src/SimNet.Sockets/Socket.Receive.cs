@@ -139,8 +139,17 @@ public sealed partial class Socket
         ReceiveAsync(buffer, SocketFlags.None, cancellationToken);
 
     /// <summary>Receives a datagram; completes through the simulation's event queue when one arrives.</summary>
-    public ValueTask<int> ReceiveAsync(Memory<byte> buffer, SocketFlags socketFlags, CancellationToken cancellationToken = default) =>
-        protocol.ReceiveAsync(buffer, socketFlags, cancellationToken);
+    public ValueTask<int> ReceiveAsync(Memory<byte> buffer, SocketFlags socketFlags, CancellationToken cancellationToken = default)
+    {
+        // As the runtime's: a cancelled token answers first, before the socket or the flags are looked at (a
+        // disposed socket with a cancelled token gives a cancelled task, not ObjectDisposedException).
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return ValueTask.FromCanceled<int>(cancellationToken);
+        }
+
+        return protocol.ReceiveAsync(buffer, socketFlags, cancellationToken);
+    }
 
     /// <summary>A <see cref="NetworkStream"/>'s read: the socket's receive, failures as IOExceptions.</summary>
     internal ValueTask<int> StreamReadAsync(Memory<byte> buffer, CancellationToken cancellationToken) =>

@@ -60,6 +60,27 @@ public class FindingRegressionTests
         return (client, server);
     }
 
+    [Theory]
+    [InlineData(SocketType.Dgram, ProtocolType.Udp)]
+    [InlineData(SocketType.Stream, ProtocolType.Tcp)]
+    public void ReceiveAsync_with_a_cancelled_token_is_cancelled_before_the_socket_is_looked_at_even_when_disposed(SocketType type, ProtocolType protocol)
+    {
+        (_, Host a, _) = TwoHosts(1);
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+        var socket = new Socket(a, AddressFamily.InterNetwork, type, protocol);
+        socket.Dispose();
+
+        // The runtime's ReceiveAsync(Memory, SocketFlags, CancellationToken) looks at the token first: a cancelled task,
+        // whatever the socket's state or the flags (its Socket.Tasks.cs checks the token before taking its event args).
+        ValueTask<int> receive = socket.ReceiveAsync(new byte[16], (SocketFlags)0x7FFF, cancelled.Token);
+        Assert.True(receive.IsCanceled);
+        Assert.ThrowsAny<OperationCanceledException>(() => receive.AsTask().GetAwaiter().GetResult());
+
+        // With a live token the disposed socket still throws at once, as before.
+        Assert.Throws<ObjectDisposedException>(() => socket.ReceiveAsync(new byte[16], SocketFlags.None, CancellationToken.None));
+    }
+
     [Fact]
     public void A_blocking_Send_to_a_peer_that_never_reads_ends_in_a_deadlock_report_with_bounded_memory() =>
         WithinWallClock(TimeSpan.FromSeconds(60), () =>
