@@ -30,6 +30,10 @@ internal sealed partial class IpLayer
                 connected = sole;
             }
         }
+        else if (v4 && adapters.Count > ConnectedScanLimit)
+        {
+            ConnectedV4().Match(v4Value, ref best, ref adapter, ref connected);
+        }
         else
         {
             BestConnected(destination, v4, v4Value, ref best, ref adapter, ref connected);
@@ -41,6 +45,84 @@ internal sealed partial class IpLayer
         }
 
         return best >= 0;
+    }
+
+    /// <summary>Above this many adapters (a router), connected IPv4 subnets are matched through <see cref="ConnectedIndex"/>.</summary>
+    private const int ConnectedScanLimit = 8;
+
+    private ConnectedIndex? connectedV4;
+
+    private ConnectedIndex ConnectedV4()
+    {
+        int version = host.Simulation.TopologyVersion;
+        ConnectedIndex? index = connectedV4;
+        if (index is null || index.Version != version)
+        {
+            index = new ConnectedIndex(version, adapters);
+            connectedV4 = index; // published whole: a reader never sees one half built
+        }
+
+        return index;
+    }
+
+    /// <summary>
+    /// The IPv4 subnets of a host's up adapters by (prefix length, network), each with the first adapter and address
+    /// the walk over adapters and addresses would meet, and the prefix lengths present, longest first.
+    /// </summary>
+    /// <remarks>
+    /// A router with an adapter on each of 100 segments matched every adapter's subnets for every packet it
+    /// forwarded. With the index a lookup tries each prefix length present once (one for a router whose subnets
+    /// share a length) and answers as the walk: among the subnets holding the destination the walk keeps the
+    /// longest, and the first of equal length, and two subnets of one length that hold the same address are the
+    /// same subnet. Rebuilt when the topology version moved (adapters, addresses and up/down all move it). Only
+    /// looked up, never iterated: no order depends on hashing.
+    /// </remarks>
+    private sealed class ConnectedIndex
+    {
+        private readonly Dictionary<(int Length, uint Network), (NetworkAdapter Adapter, AdapterAddress Address)> subnets = new();
+        private readonly int[] lengths;
+        private readonly uint[] masks;
+
+        public ConnectedIndex(int version, List<NetworkAdapter> adapters)
+        {
+            Version = version;
+            var present = new List<int>();
+            foreach (NetworkAdapter adapter in adapters)
+            {
+                if (!adapter.IsUp)
+                {
+                    continue;
+                }
+
+                foreach (AdapterAddress a in adapter.Addresses)
+                {
+                    if (a.IsV4 && subnets.TryAdd((a.PrefixLength, a.V4Network), (adapter, a)) && !present.Contains(a.PrefixLength))
+                    {
+                        present.Add(a.PrefixLength);
+                    }
+                }
+            }
+
+            present.Sort((x, y) => y.CompareTo(x));
+            lengths = present.ToArray();
+            masks = Array.ConvertAll(lengths, AddressRules.V4Mask);
+        }
+
+        public int Version { get; }
+
+        public void Match(uint v4, ref int best, ref NetworkAdapter adapter, ref AdapterAddress? connected)
+        {
+            for (int i = 0; i < lengths.Length; i++)
+            {
+                if (subnets.TryGetValue((lengths[i], v4 & masks[i]), out (NetworkAdapter Adapter, AdapterAddress Address) found))
+                {
+                    best = lengths[i];
+                    adapter = found.Adapter;
+                    connected = found.Address;
+                    return;
+                }
+            }
+        }
     }
 
     private void BestConnected(IPAddress destination, bool v4, uint v4Value, ref int best, ref NetworkAdapter adapter, ref AdapterAddress? connected)

@@ -274,11 +274,12 @@ public sealed partial class Host
     }
 
     // The IPv4 addresses of this host's adapters (loopback's aside), as the send path asks about them: how many,
-    // and while there is exactly one, that one with its adapter. Addresses and adapters are only ever added, so
-    // these stay true without a version. With one such address (nearly every host), "is this destination mine?" and the connected-subnet
-    // match read these fields instead of walking the adapter list and each adapter's address list: for a host
-    // no datagram has touched lately that walk was about six cache misses per datagram (bench/cache-misses.sh).
-    // soleV4 and soleV4Adapter are declared with the fields at the top, beside the others a datagram reads.
+    // and while there is exactly one, that one with its adapter (soleV4 and soleV4Adapter, declared at the top
+    // beside the other fields a datagram reads). Addresses and adapters are only ever added, so these stay true
+    // without a version. With one such address (nearly every host), "is this destination mine?" and the
+    // connected-subnet match read these fields instead of walking the adapter list and each adapter's address
+    // list: for a host no datagram had touched lately that walk cost about six cache misses per datagram
+    // (bench/cache-by-method.sh shows where they are).
     private int v4Count;
 
     /// <summary>The host's only IPv4 address outside loopback and its adapter, when it has exactly one.</summary>

@@ -83,11 +83,17 @@ public class HostOwnerIndexProperties
             from b in Gen.Choose(0, 400)
             from length in Gen.Choose(0, 32)
             select (kind, a, b, length));
-        return Prop.ForAll(Arb.From(steps), all =>
+        // Hosts start with up to 16 adapters, so both the walk and a router's subnet index (above 8 adapters) are met.
+        return Prop.ForAll(Arb.From(Gen.Choose(0, 16)), Arb.From(steps), (initial, all) =>
         {
             var sim = new Simulation(seed: 1);
             Segment lan = sim.AddSegment("lan");
             Host host = sim.AddHost("h");
+            for (int i = 0; i < initial; i++)
+            {
+                host.AddAdapter($"eth{i}", lan);
+            }
+
             foreach ((int kind, int a, int b, int length) in all)
             {
                 IPAddress address = Target(b);
