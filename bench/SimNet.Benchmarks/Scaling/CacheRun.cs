@@ -5,8 +5,9 @@ using SimNet.Transport;
 /// <summary>
 /// One workload run once, for a cache simulator (<c>bench/cache-misses.sh</c> runs it under valgrind's cachegrind):
 /// <c>cache-run heartbeat HOSTS SECONDS</c> (<see cref="HeartbeatBenchmark"/>: every host heartbeats once a
-/// simulated second) or <c>cache-run unicast HOSTS DATAGRAMS</c> (random pairs on one segment, as the scaling
-/// harness's unicast rows). Prints how many datagrams it carried, so the script can divide.
+/// simulated second), <c>cache-run unicast HOSTS DATAGRAMS</c> (random pairs on one segment, as the scaling
+/// harness's unicast rows) or <c>cache-run routed HOSTS DATAGRAMS</c> (random pairs over 100 segments joined by
+/// one router, as its routed rows). Prints how many datagrams it carried, so the script can divide.
 /// </summary>
 /// <remarks>
 /// Wall time on this shared virtual machine moves by up to 3× between runs minutes apart, while a simulated
@@ -27,7 +28,7 @@ internal static class CacheRun
         }
         else
         {
-            (Simulation sim, UdpEndpoint[] endpoints, IPAddress[] addresses) = ScalingHarness.BuildFlat(hosts);
+            (Simulation sim, UdpEndpoint[] endpoints, IPAddress[] addresses) = what == "routed" ? ScalingHarness.BuildRouted(hosts) : ScalingHarness.BuildFlat(hosts);
             var random = new Random(42);
             var pairs = new (int From, int To)[amount];
             for (int i = 0; i < amount; i++)

@@ -290,7 +290,7 @@ public static class ScalingHarness
     private const int RoutedSegments = 100;
 
     /// <summary>Segment s is 10.s.0.0/16 with the router at 10.s.0.1; host i sits on segment i % 100.</summary>
-    private static (Simulation, UdpEndpoint[], IPAddress[]) BuildRouted(int n)
+    internal static (Simulation, UdpEndpoint[], IPAddress[]) BuildRouted(int n)
     {
         var sim = new Simulation(seed: 13);
         sim.Trace.KeepEvents = false;
