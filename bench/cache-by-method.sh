@@ -5,14 +5,15 @@
 # (about 2 minutes for the defaults); needs valgrind and python3.
 #   bash bench/cache-by-method.sh unicast 100000          # random pairs among 100,000 hosts
 #   bash bench/cache-by-method.sh heartbeat 10000 6 18    # 10,000 heartbeating hosts, 6 and 18 simulated seconds
-# Arguments: workload (unicast | routed | heartbeat), hosts, then the two lengths (datagrams for unicast, simulated
-# seconds for heartbeat; default 20000 60000 and 6 18), then how many methods to list (default 30).
+# Arguments: workload (unicast | routed | heartbeat | async), hosts, then the two lengths (datagrams for unicast, simulated
+# seconds for heartbeat; default 20000 60000 and 6 18), then how many methods to list (default 30), then
+# "instructions" to list them by instructions instead of by L2 misses (for a workload that fits in the caches).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v valgrind >/dev/null || { echo "needs valgrind (apt-get install valgrind)" >&2; exit 1; }
 what="${1:-unicast}"; hosts="${2:-100000}"
 if [ "$what" = heartbeat ]; then n1="${3:-6}"; n2="${4:-18}"; else n1="${3:-20000}"; n2="${4:-60000}"; fi
-top="${5:-30}"
+top="${5:-30}"; order="${6:-misses}"
 dotnet build -c Release bench/SimNet.Benchmarks -v q -nologo >/dev/null
 dll=bench/SimNet.Benchmarks/bin/Release/net10.0/SimNet.Benchmarks.dll
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
@@ -26,4 +27,4 @@ profile() { # length -> "$tmp/$1.out", "$tmp/$1.map"; prints the datagrams carri
 }
 c1=$(profile "$n1"); c2=$(profile "$n2")
 echo "# $(date -u '+%Y-%m-%d %H:%M') UTC, $(git rev-parse --short HEAD), $what among $hosts hosts, $((c2 - c1)) datagrams counted, valgrind $(valgrind --version | sed 's/valgrind-//')"
-python3 bench/cache_by_method.py "$tmp/$n1.out" "$tmp/$n1.map" "$c1" "$tmp/$n2.out" "$tmp/$n2.map" "$c2" "$top"
+python3 bench/cache_by_method.py "$tmp/$n1.out" "$tmp/$n1.map" "$c1" "$tmp/$n2.out" "$tmp/$n2.map" "$c2" "$top" "$order"

@@ -44,6 +44,8 @@ table() {
   row "$dir" "$label" heartbeat 10000 6 18
   row "$dir" "$label" unicast 1000 20000 60000
   row "$dir" "$label" unicast 100000 20000 60000
+  row "$dir" "$label" routed 1000 20000 60000
+  row "$dir" "$label" routed 100000 20000 60000
 }
 
 echo "# $(date -u '+%Y-%m-%d %H:%M') UTC, $(git rev-parse --short HEAD)$( [ -n "$base" ] && echo " against $base"), valgrind $(valgrind --version | sed 's/valgrind-//')"

@@ -81,6 +81,7 @@ def short(name):
 def main():
     short_profile, short_map, short_count, long_profile, long_map, long_count = sys.argv[1:7]
     top = int(sys.argv[7]) if len(sys.argv) > 7 else 30
+    by_instructions = len(sys.argv) > 8 and sys.argv[8] == "instructions"
     datagrams = int(long_count) - int(short_count)
     a = by_method(short_profile, short_map)
     b = by_method(long_profile, long_map)
@@ -89,7 +90,7 @@ def main():
     for name in set(a) | set(b):
         d = [(b.get(name, zero)[k] - a.get(name, zero)[k]) / datagrams for k in range(len(EVENTS))]
         rows.append((d[7] + d[8], d[4] + d[5], d[0], short(name)))
-    rows.sort(key=lambda r: (-r[0], -r[2], r[3]))
+    rows.sort(key=lambda r: (-r[2], r[3]) if by_instructions else (-r[0], -r[2], r[3]))
     total = [sum(r[i] for r in rows) for i in range(3)]
     print(f"| method | L2 (1 MiB) misses per datagram | L1d misses | instructions |")
     print("|---|---:|---:|---:|")

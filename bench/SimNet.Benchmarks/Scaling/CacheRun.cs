@@ -6,8 +6,8 @@ using SimNet.Transport;
 /// One workload run once, for a cache simulator (<c>bench/cache-misses.sh</c> runs it under valgrind's cachegrind):
 /// <c>cache-run heartbeat HOSTS SECONDS</c> (<see cref="HeartbeatBenchmark"/>: every host heartbeats once a
 /// simulated second), <c>cache-run unicast HOSTS DATAGRAMS</c> (random pairs on one segment, as the scaling
-/// harness's unicast rows) or <c>cache-run routed HOSTS DATAGRAMS</c> (random pairs over 100 segments joined by
-/// one router, as its routed rows). Prints how many datagrams it carried, so the script can divide.
+/// harness's unicast rows), <c>cache-run routed HOSTS DATAGRAMS</c> (random pairs over 100 segments joined by
+/// one router, as its routed rows) or <c>cache-run async 2 ROUNDS</c> (the async ping-pong of its UDP rows). Prints how many datagrams it carried, so the script can divide.
 /// </summary>
 /// <remarks>
 /// Wall time on this shared virtual machine moves by up to 3× between runs minutes apart, while a simulated
@@ -25,6 +25,11 @@ internal static class CacheRun
         if (what == "heartbeat")
         {
             carried = HeartbeatBenchmark.Run(TimeSpan.FromSeconds(amount), hosts: hosts);
+        }
+        else if (what == "async")
+        {
+            new UdpRows.AsyncPair().Sim(amount); // the async ping-pong row's SimNet side; HOSTS is ignored (two)
+            carried = amount;
         }
         else
         {

@@ -124,7 +124,7 @@ internal static class UdpRows
     /// The ValueTask overloads (<see cref="Memory{T}"/> buffers) on both sides: a <c>byte[]</c> argument would bind
     /// to the <c>ArraySegment</c> overloads, which return a <see cref="Task"/> and allocate one per call on either stack.
     /// </summary>
-    private sealed class AsyncPair
+    internal sealed class AsyncPair
     {
         private readonly Memory<byte> payload = new byte[64];
         private readonly Memory<byte> buffer = new byte[2048];
