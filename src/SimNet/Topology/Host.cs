@@ -251,6 +251,12 @@ public sealed partial class Host
             return Loopback;
         }
 
+        return AdapterWithAddress(address);
+    }
+
+    /// <summary>The first adapter (loopback aside) that has exactly <paramref name="address"/> assigned.</summary>
+    private NetworkAdapter? AdapterWithAddress(IPAddress address)
+    {
         if (address.AddressFamily == AddressFamily.InterNetwork && (soleV4 is not null || v4Count == 0))
         {
             // The walk below would find at most this one IPv4 address (see AddressKept).
@@ -337,26 +343,7 @@ public sealed partial class Host
             return Loopback;
         }
 
-        if (address.AddressFamily == AddressFamily.InterNetwork && (soleV4 is not null || v4Count == 0))
-        {
-            // The walk below would find at most this one IPv4 address (see AddressKept).
-            return soleV4 is not null && soleV4.V4Address == AddressRules.V4Value(address) ? soleV4Adapter : null;
-        }
-
-        if (adapters.Count > OwnerScanLimit)
-        {
-            return OwnerIndex().GetValueOrDefault(address);
-        }
-
-        for (int i = 0; i < adapters.Count; i++)
-        {
-            if (adapters[i].Owns(address))
-            {
-                return adapters[i];
-            }
-        }
-
-        return null;
+        return AdapterWithAddress(address);
     }
 
     /// <summary>Every unicast address of the host, loopback first, then adapters in order.</summary>

@@ -137,9 +137,9 @@ public sealed class NetworkAdapter : IEventHandler
             Host.AddressKept(this, added);
         }
 
-        if (added.Broadcast is { } broadcast && broadcastCount++ == 0)
+        if (added.Broadcast is not null && broadcastCount++ == 0)
         {
-            firstBroadcast = AddressRules.V4Value(broadcast);
+            firstBroadcast = added.V4Broadcast;
         }
     }
 
